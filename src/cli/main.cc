@@ -1,0 +1,54 @@
+// tessera: what does this model cost on this hardware, why, and what should change.
+// main() only dispatches to the registered subcommands (src/cli/cmd_*.cc).
+#include <algorithm>
+#include <iostream>
+
+#include "cli/command.h"
+#include "tessera/core/error.h"
+
+namespace tessera::cli {
+
+std::vector<Command>& commands() {
+  static std::vector<Command> list;
+  return list;
+}
+
+int main_impl(int argc, char** argv) {
+  CLI::App app{"tessera: full-stack DNN inference analysis (models, hardware, mappings, chips)"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "tessera 0.1.0");
+  auto& list = commands();
+  std::sort(list.begin(), list.end(), [](const Command& a, const Command& b) { return a.name < b.name; });
+  std::function<int()> run;
+  for (Command& command : list) {
+    CLI::App* sub = app.add_subcommand(command.name, command.help);
+    std::function<int()>* target = &run;
+    auto setup = command.setup;
+    // Each subcommand installs its runner when selected.
+    auto runner = std::make_shared<std::function<int()>>();
+    setup(*sub, *runner);
+    sub->callback([target, runner] { *target = *runner; });
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  try {
+    return run ? run() : 0;
+  } catch (const Error& e) {
+    std::cerr << "tessera: error: " << e.what() << "\n";
+    return e.exit_code();
+  } catch (const std::bad_alloc&) {
+    std::cerr << "tessera: error: out of memory\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "tessera: error: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace tessera::cli
+
+int main(int argc, char** argv) { return tessera::cli::main_impl(argc, argv); }

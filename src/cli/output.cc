@@ -1,0 +1,49 @@
+#include "cli/output.h"
+
+#include <iostream>
+
+#include "tessera/core/atomic_file.h"
+#include "tessera/core/error.h"
+#include "tessera/model/model_params.h"
+
+namespace tessera::cli {
+
+void add_output_options(CLI::App& app, OutputOptions& options, bool with_csv) {
+  std::vector<std::string> formats = {"table", "json"};
+  if (with_csv) formats.push_back("csv");
+  app.add_option("--format", options.format, "Output format")
+      ->check(CLI::IsMember(formats))
+      ->capture_default_str();
+  app.add_option("-o,--output", options.output, "Write to FILE instead of standard output");
+}
+
+void emit(const OutputOptions& options, const std::string& text) {
+  if (options.output.empty()) {
+    std::cout << text;
+    if (!text.empty() && text.back() != '\n') std::cout << '\n';
+    std::cout.flush();
+    return;
+  }
+  write_file_atomically(options.output, text.empty() || text.back() == '\n' ? text : text + "\n");
+}
+
+void add_model_options(CLI::App& app, ModelOptions& options) {
+  app.add_option("--batch", options.batch, "Batch size (default: the model's own)")
+      ->check(CLI::Range(int64_t{1}, int64_t{1} << 30));
+  app.add_option("--dim", options.dims, "Bind a symbolic ONNX dimension: NAME=VALUE (repeatable)");
+  app.add_flag("--strict", options.strict, "ONNX: unsupported ops are errors");
+}
+
+model::LoadOptions to_load_options(const ModelOptions& options) {
+  model::LoadOptions load;
+  load.batch = options.batch;
+  load.strict = options.strict;
+  for (const std::string& d : options.dims) {
+    size_t eq = d.find('=');
+    if (eq == std::string::npos || eq == 0) throw Error("--dim '" + d + "' is not NAME=VALUE");
+    load.dims[d.substr(0, eq)] = model::parse_positive_int(d.substr(eq + 1), "--dim " + d.substr(0, eq));
+  }
+  return load;
+}
+
+}  // namespace tessera::cli

@@ -1,0 +1,39 @@
+#include "tessera/hw/hardware.h"
+
+#include "tessera/core/error.h"
+
+namespace tessera::hw {
+
+std::string_view dataflow_name(Dataflow d) {
+  switch (d) {
+    case Dataflow::WeightStationary: return "ws";
+    case Dataflow::OutputStationary: return "os";
+    case Dataflow::InputStationary: return "is";
+  }
+  return "ws";
+}
+
+double PeakRates::at(model::DType type) const {
+  auto it = ops_per_s.find(type);
+  return it == ops_per_s.end() ? 0.0 : it->second;
+}
+
+const MemoryLevel* Hardware::find_level(const std::string& level_name) const {
+  for (const auto& level : memory)
+    if (level.name == level_name) return &level;
+  return nullptr;
+}
+
+const MemoryLevel& Hardware::dram() const {
+  if (memory.empty()) throw Error(name + ": hardware has no memory levels");
+  return memory.back();
+}
+
+bool Hardware::has_special_unit(model::OpKind kind) const {
+  for (const auto& unit : special_units)
+    for (model::OpKind k : unit.ops)
+      if (k == kind) return true;
+  return false;
+}
+
+}  // namespace tessera::hw
