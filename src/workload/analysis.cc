@@ -127,6 +127,17 @@ void roll_up(Workload& workload, int64_t params) {
     add(bucket(workload.groups, op.group), op);
     add(bucket(workload.layers, op.layer >= 0 ? "layer" + std::to_string(op.layer) : "other"), op);
   }
+  // Reports list groups in the papers' row order (001 Tables 3 and 4), then anything else.
+  static const std::vector<std::string> kOrder = {
+      "mha_projections", "act_to_act", "ffn_projections", "convolution", "batchnorm",
+      "activation",      "other",      "embedding",       "classifier"};
+  auto rank = [](const std::string& name) {
+    return std::find(kOrder.begin(), kOrder.end(), name) - kOrder.begin();
+  };
+  std::stable_sort(workload.groups.begin(), workload.groups.end(),
+                   [&](const GroupTotals& a, const GroupTotals& b) {
+                     return rank(a.name) < rank(b.name);
+                   });
   // Shared weights (tied embeddings) are counted once in the model total.
   workload.totals.params = params;
 }
