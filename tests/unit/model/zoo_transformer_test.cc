@@ -7,6 +7,7 @@
 #include <string>
 
 #include "tessera/core/error.h"
+#include "tessera/model/graph_builder.h"
 #include "tessera/model/zoo.h"
 #include "tessera/workload/analysis.h"
 
@@ -287,6 +288,26 @@ TEST(ZooTransformer, EncoderDecoderDecodingRunsTheEncoderOnce) {
   EXPECT_EQ(scores, 2);
   EXPECT_EQ(keys, 3);
   EXPECT_NE(decoding.decoder_note.find("encoder over 9 source tokens"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tessera::model
+
+namespace tessera::model {
+namespace {
+
+TEST(ZooTransformer, OnlyTransposesIntoMatmulsAreAbsorbed) {
+  GraphBuilder b("t", Domain::Transformer);
+  TensorId x = b.input("x", {2, 8, 4});
+  TensorId into_matmul = b.transpose("to_matmul", x, {0, 2, 1});
+  b.matmul("mm", Role::AttentionScore, into_matmul, x);
+  TensorId into_add = b.transpose("to_add", x, {0, 2, 1});
+  b.binary("add", OpKind::Add, Role::Elementwise, into_add, into_add);
+  workload::Workload w = workload::analyze_graph(b.graph(), {});
+  EXPECT_EQ(w.ops[0].bytes(), 0);
+  EXPECT_TRUE(w.ops[0].fused);
+  EXPECT_EQ(w.ops[2].bytes(), 2 * 64);  // a real copy: read and write 64 values
+  EXPECT_FALSE(w.ops[2].fused);
 }
 
 }  // namespace
