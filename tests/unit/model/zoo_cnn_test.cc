@@ -140,6 +140,21 @@ TEST(ZooCnn, MobileNetV2AndInception) {
   EXPECT_EQ(i.parameter_count(), 27161264 - 3326696);
 }
 
+TEST(ZooCnn, NasNetA) {
+  Graph large = load_model("nasnet-a-large");
+  // TF-slim: 331 -> conv0 165 -> stem cells 83, 42 -> reductions 21, 11; 6 x 672 = 4032.
+  EXPECT_EQ(output_shape(large, "stem.conv0"), (Shape{1, 96, 165, 165}));
+  EXPECT_EQ(output_shape(large, "cell_stem_1.cell_output"), (Shape{1, 336, 42, 42}));
+  EXPECT_EQ(output_shape(large, "cell_5.cell_output"), (Shape{1, 1008, 42, 42}));
+  EXPECT_EQ(output_shape(large, "reduction_cell_0.cell_output"), (Shape{1, 1344, 21, 21}));
+  EXPECT_EQ(output_shape(large, "cell_17.cell_output"), (Shape{1, 4032, 11, 11}));
+  // Published: NASNet-A Mobile 5.3 M params / 564 M multiply-adds.
+  Graph mobile = load_model("nasnet-a-mobile");
+  EXPECT_NEAR(mobile.parameter_count() / 1e6, 5.3, 0.05);
+  EXPECT_NEAR(total_macs(mobile) / 1e6, 564, 2);
+  EXPECT_EQ(output_shape(mobile, "cell_11.cell_output"), (Shape{1, 1056, 7, 7}));
+}
+
 TEST(ZooCnn, CnnStagesFromATable) {
   Graph g = load_model(
       "cnn-stages:stages=[{op: conv, out: 32, stride: 2, act: swish},"
@@ -168,9 +183,10 @@ INSTANTIATE_TEST_SUITE_P(
                       "efficientnet-b0:activation=gelu", "efficientnet-x-b0:variant=cpu",
                       "efficientnet-x-b0:lacs_phi=-1", "efficientnet-x-b0:se_coefficient=0",
                       "mobilenetv2:width=nan", "mobilenetv2:width=1e9",
-                      "inception-v3:resolution=64", "cnn-stages", "cnn-stages:stages=[]",
-                      "cnn-stages:stages=[{op: warp, out: 3}]", "cnn-stages:stages=[{op: conv}]",
-                      "cnn-stages:stages=[{op: conv, out: 0}]",
+                      "inception-v3:resolution=64", "nasnet-a-large:filters=30",
+                      "nasnet-a-large:cells=2", "nasnet-a-mobile:stem_multiplier=0", "cnn-stages",
+                      "cnn-stages:stages=[]", "cnn-stages:stages=[{op: warp, out: 3}]",
+                      "cnn-stages:stages=[{op: conv}]", "cnn-stages:stages=[{op: conv, out: 0}]",
                       "cnn-stages:stages=[{op: conv, out: 8, colour: 1}]",
                       "cnn-stages:stages=[{op: mbconv, out: 8, se: 3}]",
                       "cnn-stages:stages=[{op: head}, {op: conv, out: 8}]",
