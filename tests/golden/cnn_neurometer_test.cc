@@ -44,8 +44,8 @@ Measured measure(const std::string& spec) {
 // int8) is 2.77 M for Inception-v3 (the 147x147x64 stem conv output and its BatchNorm output),
 // 5.6% below Table II's 2.93 M; for NASNet-A-Large it is 7.90 M unfused and 5.58 M with
 // in-place BN/ReLU (Table II: 5.35 M). For ResNet-50 it is 2.41 M (three 56x56x256 tensors in the
-// first projection block), 2.4x below Table II's 5.72 M; no schedule-independent definition
-// tessera could find (liveness with or without in-place elementwise ops, largest op working
+// first projection block), 2.4x below Table II's 5.72 M; none of the definitions tessera
+// tried (liveness with or without in-place elementwise ops, largest op working
 // set) reaches 5.72 M while keeping Inception near 2.93 M, so all three are pinned.
 TEST(CnnNeuroMeterTable2, ResNet50) {
   Measured m = measure("resnet50");

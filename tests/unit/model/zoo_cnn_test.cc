@@ -52,6 +52,9 @@ TEST(ZooCnn, ResNetDepthsAndBatch) {
   EXPECT_EQ(output_shape(g, "layer4.1.relu"), (Shape{4, 512, 8, 8}));
   // Basic blocks: no conv3.
   EXPECT_EQ(find_node(g, "layer1.0.conv3"), nullptr);
+  // Width multiplier on every channel count: layer4 of resnet50 at 0.5 has 1024 outputs.
+  EXPECT_EQ(output_shape(load_model("resnet50:width=0.5"), "layer4.2.relu"),
+            (Shape{1, 1024, 7, 7}));
   EXPECT_EQ(load_model("resnet:depth=50,blocks=1/1/1/1").nodes.size() <
                 load_model("resnet50").nodes.size(),
             true);
@@ -177,7 +180,7 @@ INSTANTIATE_TEST_SUITE_P(
     ZooCnn, BadCnnSpec,
     ::testing::Values("resnet50:resolution=0", "resnet50:resolution=-224", "resnet50:resolution=16",
                       "resnet50:depth=42", "resnet50:blocks=3/4/6", "resnet50:batch=0",
-                      "resnet50:colour=red", "resnet50:stride_in_3x3=maybe",
+                      "resnet50:colour=red", "resnet50:stride_in_3x3=maybe", "resnet50:width=-1",
                       "efficientnet-b0:width=-1", "efficientnet-b0:width=0",
                       "efficientnet-b0:depth=abc", "efficientnet-b0:se_ratio=2",
                       "efficientnet-b0:activation=gelu", "efficientnet-x-b0:variant=cpu",
