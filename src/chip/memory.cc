@@ -76,6 +76,8 @@ ComponentReport memory(const CoreContext& c, const MemorySpec& m) {
   // A wide access may also be sliced across `slices` arrays side by side, each delivering
   // width/slices bytes (the TPU accumulators are 256 narrow column memories, not one wide one).
   for (const int64_t banks : candidates) {
+    // More banks than 4x the best feasible count only add periphery: stop searching there.
+    if (best.banks > 0 && banks > 4 * best.banks) break;
     for (int64_t slices = 1; slices <= 64 && width / slices >= 8; slices *= 2) {
       const int64_t slice_capacity = capacity / banks / slices;
       const int64_t slice_width = width / slices;
