@@ -37,8 +37,8 @@ double ratio(int64_t part, int64_t whole) {
 nlohmann::json run_json(const RunResult& r, const RunOptions& o) {
   nlohmann::json ops = nlohmann::json::array();
   for (const OpTiming& op : r.ops)
-    ops.push_back({{"name", op.name}, {"role", op.role}, {"median_s", op.median_s},
-                   {"flops", op.flops}});
+    ops.push_back(
+        {{"name", op.name}, {"role", op.role}, {"median_s", op.median_s}, {"flops", op.flops}});
   const OptStats& s = r.stats;
   nlohmann::json out = {
       {"model", r.model},
