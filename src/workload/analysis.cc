@@ -22,6 +22,11 @@ void apply_bn_relu_fusion(const model::Graph& graph, std::vector<Op>& ops) {
     const model::Node& node = graph.nodes[static_cast<size_t>(op.node)];
     model::NodeId producer = graph.tensor(node.inputs.at(0)).producer;
     bool after_conv = producer >= 0 && conv_like[static_cast<size_t>(producer)];
+    // A ReLU after a residual add is applied to the add's output in the same pass (the survey's
+    // fused total, 0.06 G MOPs, has no ReLU traffic left at all).
+    bool after_residual_add = producer >= 0 &&
+                              graph.nodes[static_cast<size_t>(producer)].kind == OpKind::Add &&
+                              graph.nodes[static_cast<size_t>(producer)].role == model::Role::Residual;
     if (is_conv(op.kind)) conv_like[static_cast<size_t>(op.node)] = true;
     if (op.kind == OpKind::BatchNorm && after_conv) {
       op.flops = 0;
@@ -29,11 +34,50 @@ void apply_bn_relu_fusion(const model::Graph& graph, std::vector<Op>& ops) {
       op.traffic.clear();
       op.fused = true;
       conv_like[static_cast<size_t>(op.node)] = true;
-    } else if (is_relu(op.kind) && after_conv) {
+    } else if (is_relu(op.kind) && (after_conv || after_residual_add)) {
       op.bytes_read = op.bytes_written = 0;
       op.traffic.clear();
       op.fused = true;
     }
+  }
+}
+
+// A transpose whose result only feeds matmuls (directly or through reshapes, which are views)
+// is the head split/merge of attention: the matmul reads its operand with strides, so the
+// layout change moves no data of its own. The survey's MOP model (001 Sec. 2.2.1: each matmul
+// reads its operands once) has no layout ops; without this, Table 3's MOPs gain 8*l*d bytes a
+// layer. FLOPs are zero either way.
+void absorb_layout_transposes(const model::Graph& graph, std::vector<Op>& ops) {
+  std::vector<std::vector<model::NodeId>> consumers(graph.tensors.size());
+  for (size_t n = 0; n < graph.nodes.size(); ++n)
+    for (model::TensorId t : graph.nodes[n].inputs)
+      consumers[static_cast<size_t>(t)].push_back(static_cast<model::NodeId>(n));
+  auto only_matmuls = [&](model::TensorId t) {
+    std::vector<model::TensorId> frontier = {t};
+    bool any = false;
+    while (!frontier.empty()) {
+      model::TensorId cur = frontier.back();
+      frontier.pop_back();
+      for (model::NodeId c : consumers[static_cast<size_t>(cur)]) {
+        const model::Node& consumer = graph.nodes[static_cast<size_t>(c)];
+        if (consumer.kind == OpKind::Reshape) {
+          frontier.push_back(consumer.outputs.at(0));
+        } else if (consumer.kind == OpKind::MatMul) {
+          any = true;
+        } else {
+          return false;
+        }
+      }
+    }
+    return any;
+  };
+  for (Op& op : ops) {
+    if (op.kind != OpKind::Transpose) continue;
+    const model::Node& node = graph.nodes[static_cast<size_t>(op.node)];
+    if (node.outputs.size() != 1 || !only_matmuls(node.outputs[0])) continue;
+    op.bytes_read = op.bytes_written = 0;
+    op.traffic.clear();
+    op.fused = true;
   }
 }
 
@@ -103,6 +147,7 @@ Workload analyze_graph(const model::Graph& graph, const AnalysisOptions& options
   w.ops.reserve(graph.nodes.size());
   for (size_t i = 0; i < graph.nodes.size(); ++i)
     w.ops.push_back(lower_node(graph, static_cast<model::NodeId>(i), options.precision));
+  absorb_layout_transposes(graph, w.ops);
   if (options.fusion == Fusion::BnReluFolded) apply_bn_relu_fusion(graph, w.ops);
   roll_up(w, graph.parameter_count());
   return w;
