@@ -279,7 +279,9 @@ TensorId GraphBuilder::transpose(const std::string& name, TensorId x,
     throw Error(qualified(name) + ": permutation rank differs from tensor rank");
   Shape out(sx.size());
   for (size_t i = 0; i < permutation.size(); ++i) out[i] = sx.at(static_cast<size_t>(permutation[i]));
-  return record(name, OpKind::Transpose, Role::DataMovement, {x}, std::move(out));
+  Node extra;
+  extra.permutation = std::move(permutation);
+  return record(name, OpKind::Transpose, Role::DataMovement, {x}, std::move(out), std::move(extra));
 }
 
 TensorId GraphBuilder::concat(const std::string& name, const std::vector<TensorId>& xs,

@@ -153,6 +153,8 @@ Workload analyze_graph(const model::Graph& graph, const AnalysisOptions& options
   w.domain = graph.domain;
   w.options = options;
   w.config = graph.config;
+  w.unsupported_ops = graph.unsupported_ops;
+  w.source_nodes = graph.source_nodes;
   w.ops.reserve(graph.nodes.size());
   for (size_t i = 0; i < graph.nodes.size(); ++i)
     w.ops.push_back(lower_node(graph, static_cast<model::NodeId>(i), options.precision));
