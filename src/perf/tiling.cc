@@ -93,12 +93,14 @@ MatmulTiling best_matmul_tiling(const hw::Hardware& hw, int64_t batch, int64_t m
       }
       const double tiles = static_cast<double>(sm.count * sn.count * sk.count);
       cycles = (cycles + tiles * fill) * static_cast<double>(batch);
-      const double traffic = static_cast<double>(batch) *
-                             (a_bytes * static_cast<double>(sn.count) +
-                              b_bytes * static_cast<double>(sm.count) + out_bytes);
+      const double traffic =
+          static_cast<double>(batch) * (a_bytes * static_cast<double>(sn.count) +
+                                        b_bytes * static_cast<double>(sm.count) + out_bytes);
       const double overhead =
           (static_cast<double>(sm.tile * sk.tile + sk.tile * sn.tile) * operand_bytes_per_element +
-           out_tile * out_per_element) / bw + hw.dram().latency_s;
+           out_tile * out_per_element) /
+              bw +
+          hw.dram().latency_s;
       const double latency = std::max(cycles / hw.clock_hz, traffic / bw) + overhead;
       if (best.latency_s < 0 || latency < best.latency_s * (1 - 1e-12)) {
         best = {sm.tile, sk.tile, sn.tile, cycles, traffic, overhead, latency};
