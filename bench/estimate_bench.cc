@@ -17,7 +17,7 @@ namespace {
 using namespace tessera;
 
 const char* kModels[] = {"bert-base:seq=512", "bert-large:seq=512", "resnet50",
-                         "efficientnet-b7", "efficientnet-x-b7", "gpt2"};
+                         "efficientnet-b7",   "efficientnet-x-b7",  "gpt2"};
 
 workload::Workload analyze(const std::string& model) {
   return workload::analyze_model(model::resolve_model(model), workload::AnalysisOptions{});
