@@ -27,7 +27,7 @@ struct MapArgs {
   int64_t samples = 10000, max_evals = 5'000'000, distribution = 0;
   int population = 64, generations = 60, threads = 0;
   uint64_t seed = 1;
-  bool fusion_study = false, list = false;
+  bool fusion_study = false, list = false, hw_given = false;
   OutputOptions output;
 };
 
@@ -97,7 +97,9 @@ int run_map(const MapArgs& a) {
     emit(a.output, out);
     return 0;
   }
-  hw::Hardware hardware = map::resolve_hardware(a.hw);
+  // The fusion study needs normalisation units: its default is the Transformer Gemmini.
+  hw::Hardware hardware =
+      map::resolve_hardware(a.fusion_study && !a.hw_given ? "gemmini-transformer" : a.hw);
   if (a.fusion_study) {
     auto study = map::fusion_study(hardware);
     emit(a.output, a.output.format == "json" ? map::fusion_study_json(study).dump(2)
@@ -149,7 +151,9 @@ void setup(CLI::App& app, std::function<int()>& run) {
   app.add_option(
       "problem", a->problem,
       "matmul:m=512,k=768,n=3072 | conv:n=1,k=512,c=512,p=7,q=7,r=3,s=3,stride=1 | MODEL#OP");
-  app.add_option("--hw", a->hw, "Hardware preset or spec file")->capture_default_str();
+  app.add_option("--hw", a->hw, "Hardware preset or spec file")
+      ->capture_default_str()
+      ->each([a](const std::string&) { a->hw_given = true; });
   app.add_option("--mapper", a->mapper, "exhaustive, random, heuristic, genetic")
       ->capture_default_str();
   app.add_option("--objective", a->objective, "latency, energy or edp")->capture_default_str();
