@@ -27,7 +27,7 @@ struct MapArgs {
   int64_t samples = 10000, max_evals = 5'000'000, distribution = 0;
   int population = 64, generations = 60, threads = 0;
   uint64_t seed = 1;
-  bool fusion_study = false, list = false, hw_given = false;
+  bool fusion_study = false, list = false, hw_given = false, full_array = false;
   OutputOptions output;
 };
 
@@ -53,6 +53,7 @@ map::MapConstraints load_constraints(const MapArgs& a, const map::LoopProblem& p
                                      const map::MapArch& arch) {
   map::MapConstraints c = map::default_constraints(p, arch);
   if (!a.dataflow.empty()) c = map::apply_constraints_yaml("dataflow: " + a.dataflow, p, arch, c);
+  if (a.full_array) map::pin_full_array(p, arch, c);
   if (!a.constraints.empty()) c = map::apply_constraints_yaml(read_file(a.constraints), p, arch, c);
   return c;
 }
@@ -180,6 +181,9 @@ void setup(CLI::App& app, std::function<int()>& run) {
   app.add_option("--model", a->model, "map every op of a model (bert-base:seq=512, file.onnx)");
   app.add_flag("--fusion-study", a->fusion_study,
                "matmul + Softmax/LayerNorm fusion study (Figs. 21-22)");
+  app.add_flag(
+      "--full-array", a->full_array,
+      "pin the array's spatial factors (Gemmini DIMxDIM tiles, as Timeloop's Gemmini spec)");
   app.add_flag("--list", a->list, "list the mappers");
   app.add_option("--format", a->output.format, "table, json or yaml (the best mapping)")
       ->check(CLI::IsMember({"table", "json", "yaml"}))

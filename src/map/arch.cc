@@ -60,22 +60,23 @@ MapArch make_arch(const hw::Hardware& hw, const hw::EnergyTable& energy) {
     a.capacity_bytes = m.capacity_bytes;
     if (l < arch.spatial_level && m.capacity_bytes > 0) {
       int64_t per_pe = hw.pe_array->register_bytes_per_pe;
-      int64_t stationary_bytes =
-          hw.pe_array->dataflow == hw::Dataflow::OutputStationary ? arch.accumulator_bytes
-                                                                  : arch.operand_bytes;
-      a.capacity_bytes = per_pe > 0                  ? per_pe
-                         : m.name == "pe_registers" ? 2 * stationary_bytes
-                                                    : std::max<int64_t>(
-                                                          1, m.capacity_bytes /
-                                                                 (arch.array_rows * arch.array_cols));
+      int64_t stationary_bytes = hw.pe_array->dataflow == hw::Dataflow::OutputStationary
+                                     ? arch.accumulator_bytes
+                                     : arch.operand_bytes;
+      a.capacity_bytes =
+          per_pe > 0 ? per_pe
+          : m.name == "pe_registers"
+              ? 2 * stationary_bytes
+              : std::max<int64_t>(1, m.capacity_bytes / (arch.array_rows * arch.array_cols));
     }
     // Bandwidth per port; a multi-ported SRAM moves `ports` accesses per cycle.
     a.bytes_per_cycle = m.bandwidth_bytes_per_s > 0
-                            ? m.bandwidth_bytes_per_s * static_cast<double>(std::max<int64_t>(1, m.ports)) /
-                                  hw.clock_hz
+                            ? m.bandwidth_bytes_per_s *
+                                  static_cast<double>(std::max<int64_t>(1, m.ports)) / hw.clock_hz
                             : 0;
     a.read_pj_per_byte = m.name == "pe_registers" ? m.read_energy_pj_per_byte : energy.read(m.name);
-    a.write_pj_per_byte = m.name == "pe_registers" ? m.write_energy_pj_per_byte : energy.write(m.name);
+    a.write_pj_per_byte =
+        m.name == "pe_registers" ? m.write_energy_pj_per_byte : energy.write(m.name);
     a.double_buffered = m.double_buffered;
     a.off_chip = m.off_chip || l == arch.num_levels - 1;
     a.may_hold = static_cast<uint8_t>((m.holds.weights ? 1 : 0) | (m.holds.inputs ? 2 : 0) |
