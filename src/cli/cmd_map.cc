@@ -25,7 +25,7 @@ struct MapArgs {
   std::string problem, hw = "gemmini", mapper = "genetic", objective = "edp";
   std::string constraints, mapping, dataflow, csv, svg, model;
   int64_t samples = 10000, max_evals = 5'000'000, distribution = 0;
-  int population = 64, generations = 60, threads = 0;
+  int population = 100, generations = 100, threads = 0;
   uint64_t seed = 1;
   bool fusion_study = false, list = false, hw_given = false, full_array = false;
   OutputOptions output;

@@ -20,8 +20,8 @@
 namespace tessera::map {
 namespace {
 
-const FusionCase& find(const std::vector<FusionCase>& cases, const std::string& prefix,
-                       int64_t seq, int64_t acc_kb) {
+const FusionCase& find(const std::vector<FusionCase>& cases, const std::string& prefix, int64_t seq,
+                       int64_t acc_kb) {
   for (const FusionCase& c : cases)
     if (c.pair.rfind(prefix, 0) == 0 && c.seq == seq && c.accumulator_bytes == acc_kb * 1024)
       return c;
