@@ -6,9 +6,12 @@ namespace tessera::hw {
 
 std::string_view dataflow_name(Dataflow d) {
   switch (d) {
-    case Dataflow::WeightStationary: return "ws";
-    case Dataflow::OutputStationary: return "os";
-    case Dataflow::InputStationary: return "is";
+    case Dataflow::WeightStationary:
+      return "ws";
+    case Dataflow::OutputStationary:
+      return "os";
+    case Dataflow::InputStationary:
+      return "is";
   }
   return "ws";
 }
@@ -30,10 +33,20 @@ const MemoryLevel& Hardware::dram() const {
 }
 
 bool Hardware::has_special_unit(model::OpKind kind) const {
+  return find_special_unit(kind) != nullptr;
+}
+
+const SpecialFunctionUnit* Hardware::find_special_unit(model::OpKind kind) const {
   for (const auto& unit : special_units)
     for (model::OpKind k : unit.ops)
-      if (k == kind) return true;
-  return false;
+      if (k == kind) return &unit;
+  return nullptr;
+}
+
+double Hardware::efficiency_for(const std::string& op_class) const {
+  auto it = efficiency.find(op_class);
+  if (it == efficiency.end()) it = efficiency.find("default");
+  return it == efficiency.end() ? 1.0 : it->second;
 }
 
 }  // namespace tessera::hw

@@ -61,6 +61,11 @@ std::string_view role_group(Role role, Domain domain) {
     case Role::Ffn1:
     case Role::Ffn2:
       return "ffn_projections";
+    // Outside the layers the survey's Table 3 covers: kept apart so "other" stays its row.
+    case Role::Embedding:
+      return "embedding";
+    case Role::Classifier:
+      return "classifier";
     default:
       return "other";
   }

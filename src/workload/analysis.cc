@@ -22,6 +22,11 @@ void apply_bn_relu_fusion(const model::Graph& graph, std::vector<Op>& ops) {
     const model::Node& node = graph.nodes[static_cast<size_t>(op.node)];
     model::NodeId producer = graph.tensor(node.inputs.at(0)).producer;
     bool after_conv = producer >= 0 && conv_like[static_cast<size_t>(producer)];
+    // A ReLU after a residual add is applied to the add's output in the same pass (the survey's
+    // fused total, 0.06 G MOPs, has no ReLU traffic left at all).
+    bool after_residual_add = producer >= 0 &&
+                              graph.nodes[static_cast<size_t>(producer)].kind == OpKind::Add &&
+                              graph.nodes[static_cast<size_t>(producer)].role == model::Role::Residual;
     if (is_conv(op.kind)) conv_like[static_cast<size_t>(op.node)] = true;
     if (op.kind == OpKind::BatchNorm && after_conv) {
       op.flops = 0;
@@ -29,11 +34,50 @@ void apply_bn_relu_fusion(const model::Graph& graph, std::vector<Op>& ops) {
       op.traffic.clear();
       op.fused = true;
       conv_like[static_cast<size_t>(op.node)] = true;
-    } else if (is_relu(op.kind) && after_conv) {
+    } else if (is_relu(op.kind) && (after_conv || after_residual_add)) {
       op.bytes_read = op.bytes_written = 0;
       op.traffic.clear();
       op.fused = true;
     }
+  }
+}
+
+// A transpose whose result only feeds matmuls (directly or through reshapes, which are views)
+// is the head split/merge of attention: the matmul reads its operand with strides, so the
+// layout change moves no data of its own. The survey's MOP model (001 Sec. 2.2.1: each matmul
+// reads its operands once) has no layout ops; without this, Table 3's MOPs gain 8*l*d bytes a
+// layer. FLOPs are zero either way.
+void absorb_layout_transposes(const model::Graph& graph, std::vector<Op>& ops) {
+  std::vector<std::vector<model::NodeId>> consumers(graph.tensors.size());
+  for (size_t n = 0; n < graph.nodes.size(); ++n)
+    for (model::TensorId t : graph.nodes[n].inputs)
+      consumers[static_cast<size_t>(t)].push_back(static_cast<model::NodeId>(n));
+  auto only_matmuls = [&](model::TensorId t) {
+    std::vector<model::TensorId> frontier = {t};
+    bool any = false;
+    while (!frontier.empty()) {
+      model::TensorId cur = frontier.back();
+      frontier.pop_back();
+      for (model::NodeId c : consumers[static_cast<size_t>(cur)]) {
+        const model::Node& consumer = graph.nodes[static_cast<size_t>(c)];
+        if (consumer.kind == OpKind::Reshape) {
+          frontier.push_back(consumer.outputs.at(0));
+        } else if (consumer.kind == OpKind::MatMul) {
+          any = true;
+        } else {
+          return false;
+        }
+      }
+    }
+    return any;
+  };
+  for (Op& op : ops) {
+    if (op.kind != OpKind::Transpose) continue;
+    const model::Node& node = graph.nodes[static_cast<size_t>(op.node)];
+    if (node.outputs.size() != 1 || !only_matmuls(node.outputs[0])) continue;
+    op.bytes_read = op.bytes_written = 0;
+    op.traffic.clear();
+    op.fused = true;
   }
 }
 
@@ -88,6 +132,17 @@ void roll_up(Workload& workload, int64_t params) {
     add(bucket(workload.groups, op.group), op);
     add(bucket(workload.layers, op.layer >= 0 ? "layer" + std::to_string(op.layer) : "other"), op);
   }
+  // Reports list groups in the papers' row order (001 Tables 3 and 4), then anything else.
+  static const std::vector<std::string> kOrder = {
+      "mha_projections", "act_to_act", "ffn_projections", "convolution", "batchnorm",
+      "activation",      "other",      "embedding",       "classifier"};
+  auto rank = [](const std::string& name) {
+    return std::find(kOrder.begin(), kOrder.end(), name) - kOrder.begin();
+  };
+  std::stable_sort(workload.groups.begin(), workload.groups.end(),
+                   [&](const GroupTotals& a, const GroupTotals& b) {
+                     return rank(a.name) < rank(b.name);
+                   });
   // Shared weights (tied embeddings) are counted once in the model total.
   workload.totals.params = params;
 }
@@ -98,9 +153,12 @@ Workload analyze_graph(const model::Graph& graph, const AnalysisOptions& options
   w.domain = graph.domain;
   w.options = options;
   w.config = graph.config;
+  w.unsupported_ops = graph.unsupported_ops;
+  w.source_nodes = graph.source_nodes;
   w.ops.reserve(graph.nodes.size());
   for (size_t i = 0; i < graph.nodes.size(); ++i)
     w.ops.push_back(lower_node(graph, static_cast<model::NodeId>(i), options.precision));
+  absorb_layout_transposes(graph, w.ops);
   if (options.fusion == Fusion::BnReluFolded) apply_bn_relu_fusion(graph, w.ops);
   roll_up(w, graph.parameter_count());
   return w;
@@ -137,7 +195,8 @@ Workload analyze_decoder(const model::ModelHandle& model, const AnalysisOptions&
   first.decoder_note = "sum over " + std::to_string(steps) + " generated tokens, context " +
                        std::to_string(first_context) + ".." + std::to_string(last_context);
   Workload result = std::move(first);
-  roll_up(result, model.build_decode_step(first_context).parameter_count());
+  // The whole model's parameters (an encoder-decoder's step graph lacks the encoder).
+  roll_up(result, model.build().parameter_count());
   return result;
 }
 
@@ -152,13 +211,26 @@ Workload analyze_model(const model::ModelHandle& model, const AnalysisOptions& o
   if (generate <= 0) generate = model.params.has("seq") ? model.params.get_int("seq") : 1;
   Workload decode = analyze_decoder(model, options, options.prompt + 1, options.prompt + generate);
   decode.model = model.spec;
-  if (options.prompt <= 0) return decode;
-  // Prompt prefill: the whole prompt at once, as an encoder with causal attention.
-  model::ModelHandle prefill_model = model;
-  prefill_model.params.set("seq", std::to_string(options.prompt));
+  // Prefill: the work before the first generated token. By default the whole prompt at once,
+  // as an encoder with causal attention; families with more (an encoder) say so themselves.
+  model::Graph prefill_graph;
+  std::string prefill_what = "prefill of " + std::to_string(options.prompt) + " tokens";
+  if (model.family->build_prefill) {
+    try {
+      prefill_graph = model.family->build_prefill(model.params, options.prompt);
+    } catch (...) {
+      rethrow_with_context(model.spec);
+    }
+    prefill_what = prefill_graph.name;
+  } else if (options.prompt > 0) {
+    model::ModelHandle prefill_model = model;
+    prefill_model.params.set("seq", std::to_string(options.prompt));
+    prefill_graph = prefill_model.build();
+  }
+  if (prefill_graph.nodes.empty()) return decode;
   AnalysisOptions prefill_options = options;
   prefill_options.mode = Mode::Encoder;
-  Workload prefill = analyze_graph(prefill_model.build(), prefill_options);
+  Workload prefill = analyze_graph(prefill_graph, prefill_options);
   Workload combined = decode;
   combined.ops.clear();
   for (Op op : prefill.ops) {
@@ -169,7 +241,7 @@ Workload analyze_model(const model::ModelHandle& model, const AnalysisOptions& o
     op.name = "decode/" + op.name;
     combined.ops.push_back(std::move(op));
   }
-  combined.decoder_note = "prefill of " + std::to_string(options.prompt) + " tokens + " + decode.decoder_note;
+  combined.decoder_note = prefill_what + " + " + decode.decoder_note;
   roll_up(combined, decode.totals.params);
   return combined;
 }

@@ -139,6 +139,9 @@ Op lower_node(const model::Graph& graph, model::NodeId node_id, const Precision&
     add_traffic(op, graph, node.inputs[0], false, graph.tensor(node.inputs[0]).elements(),
                 precision);
     add_traffic(op, graph, node.inputs[1], false, out_elements, precision);
+  } else if (node.kind == OpKind::Slice && node.inputs.size() == 1) {
+    // A slice reads only the elements it keeps (e.g. BERT's pooler takes the first token).
+    add_traffic(op, graph, node.inputs[0], false, out_elements, precision);
   } else {
     for (model::TensorId t : node.inputs)
       add_traffic(op, graph, t, false, graph.tensor(t).elements(), precision);

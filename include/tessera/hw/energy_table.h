@@ -11,15 +11,15 @@
 namespace tessera::hw {
 
 struct EnergyTable {
-  std::string source;              // "spec" or the chip's name
-  std::map<model::DType, double> mac_pj;  // per MAC, by operand type
+  std::string source;                               // "spec" or the chip's name
+  std::map<model::DType, double> mac_pj;            // per MAC, by operand type
   std::map<std::string, double> read_pj_per_byte;   // by memory level name
   std::map<std::string, double> write_pj_per_byte;  // by memory level name
-  double vector_op_pj = 0;         // per elementwise op on the vector/special units
-  double static_power_w = 0;       // leakage while the op runs
+  double vector_op_pj = 0;    // per elementwise op on the vector/special units
+  double static_power_w = 0;  // leakage while the op runs
 
   double mac(model::DType type) const;
-  double read(const std::string& level) const;   // 0 when unknown
+  double read(const std::string& level) const;  // 0 when unknown
   double write(const std::string& level) const;
 };
 

@@ -32,26 +32,26 @@ struct TensorSet {
 };
 
 struct MemoryLevel {
-  std::string name;               // "registers", "accumulator", "scratchpad", "l2", "dram"
-  int64_t capacity_bytes = 0;     // 0 = unbounded (off-chip DRAM)
+  std::string name;                  // "registers", "accumulator", "scratchpad", "l2", "dram"
+  int64_t capacity_bytes = 0;        // 0 = unbounded (off-chip DRAM)
   double bandwidth_bytes_per_s = 0;  // to the next-inner level / compute
   double latency_s = 0;
   double read_energy_pj_per_byte = 0;
   double write_energy_pj_per_byte = 0;
-  int64_t width_bytes = 0;        // access width (0 = unspecified)
+  int64_t width_bytes = 0;  // access width (0 = unspecified)
   int64_t ports = 1;
   bool double_buffered = false;
   bool off_chip = false;
   TensorSet holds;
-  std::string source;             // citation for the numbers
+  std::string source;  // citation for the numbers
 };
 
 struct PeArray {
   int64_t rows = 0, cols = 0;
   Dataflow dataflow = Dataflow::WeightStationary;
-  model::DType dtype = model::DType::Int8;   // operand type
+  model::DType dtype = model::DType::Int8;  // operand type
   model::DType accumulator_dtype = model::DType::Int32;
-  int64_t fill_drain_cycles = -1;            // -1 = rows + cols (systolic wavefront)
+  int64_t fill_drain_cycles = -1;  // -1 = rows + cols (systolic wavefront)
   double mac_energy_pj = 0;
   int64_t register_bytes_per_pe = 0;
 };
@@ -62,15 +62,22 @@ struct SpecialFunctionUnit {
   std::vector<model::OpKind> ops;
   double elements_per_cycle = 1;  // vector width processed per cycle
   model::DType dtype = model::DType::Int32;
+  // Passes over the data per element (e.g. I-BERT LayerNorm reads the accumulator for the sum,
+  // the sum of squares and the final normalisation: 3). Keyed by op; absent = 1.
+  std::map<model::OpKind, double> passes;
 };
 
 // Host CPU that runs ops the accelerator cannot (e.g. Gemmini's CPU-offloaded LayerNorm).
 struct HostCpu {
   std::string name;
-  double peak_flops_per_s = 0;     // fp32 vector peak actually attainable on these ops
+  double peak_flops_per_s = 0;  // fp32 vector peak actually attainable on these ops
   double bandwidth_bytes_per_s = 0;
-  double quantize_s_per_element = 0;   // int8 <-> fp32 conversion cost around offloaded ops
+  double quantize_s_per_element = 0;  // int8 <-> fp32 conversion cost around offloaded ops
   double dequantize_s_per_element = 0;
+  double clock_hz = 0;  // for cycles_per_element (0 = not given)
+  // Scalar cost of one element of an op on this core (e.g. softmax: exp + divide), when the
+  // flop-rate roof is not what limits it; keyed by op kind. Used as max(flops roof, cycles).
+  std::map<model::OpKind, double> cycles_per_element;
 };
 
 struct Hardware {
@@ -85,11 +92,17 @@ struct Hardware {
   std::vector<SpecialFunctionUnit> special_units;
   std::optional<HostCpu> host;
   std::map<std::string, std::string> sources;  // field -> citation
+  // Execution efficiency E of EfficientNet-X Eq. 1 by op class ("matmul", "conv",
+  // "depthwise", "vector", "default"); absent = 1.
+  std::map<std::string, double> efficiency;
 
   const MemoryLevel* find_level(const std::string& name) const;  // null if absent
   const MemoryLevel& dram() const;                               // the outermost level
   // Whether a special-function unit on the accelerator runs `kind`.
   bool has_special_unit(model::OpKind kind) const;
+  const SpecialFunctionUnit* find_special_unit(model::OpKind kind) const;  // null if none
+  // E for an op class (see `efficiency`), falling back to "default" and then 1.
+  double efficiency_for(const std::string& op_class) const;
 };
 
 }  // namespace tessera::hw

@@ -65,6 +65,7 @@ struct Node {
   int32_t layer = -1;    // transformer layer / CNN block index, -1 if none
   int32_t heads = 0;     // attention ops: number of heads folded into the batch dims
   std::string source_op; // imported models: the original op type (e.g. "Einsum")
+  std::vector<int64_t> permutation;  // Transpose: output axis i is input axis permutation[i]
 };
 
 struct Graph {
@@ -76,6 +77,10 @@ struct Graph {
   std::vector<TensorId> outputs;
   // Free-form description of the configuration (e.g. {"seq": "512", "heads": "12"}).
   std::map<std::string, std::string> config;
+  // Imported models (ONNX): op types tessera cannot cost, with their node counts, and the number
+  // of nodes in the source file, so reports can say what share was not costed.
+  std::map<std::string, int64_t> unsupported_ops;
+  int64_t source_nodes = 0;
 
   const Tensor& tensor(TensorId id) const { return tensors.at(static_cast<size_t>(id)); }
   int64_t parameter_count() const;  // elements of all Weight tensors

@@ -23,6 +23,7 @@ class ModelParams {
   // Applies "key=value" overrides; unknown keys throw tessera::Error.
   void set(const std::string& key, const std::string& value);
   bool has(const std::string& key) const;  // set explicitly or has a non-empty default
+  bool declares(const std::string& key) const { return values_.count(key) > 0; }
 
   // Typed getters validate: integers must be whole and in [1, 2^40]; lists are "a/b/c" or "[a,b]".
   int64_t get_int(const std::string& key) const;

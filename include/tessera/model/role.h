@@ -44,7 +44,8 @@ enum class Domain : uint8_t { Transformer, Cnn, Other };
 std::string_view domain_name(Domain domain);
 
 // The role groups of reports. Transformers: the survey's Table 3 rows (mha_projections,
-// act_to_act, ffn_projections, other). CNNs: Table 4 rows (convolution, batchnorm, activation,
+// act_to_act, ffn_projections, other) plus "embedding" and "classifier" for the ops outside the
+// Transformer layers that Table 3 does not cover. CNNs: Table 4 rows (convolution, batchnorm, activation,
 // other).
 std::string_view role_group(Role role, Domain domain);
 

@@ -78,6 +78,12 @@ void apply_overrides(ModelParams& params, const std::string& text) {
     }
     std::string item = text.substr(start, end - start);
     size_t eq = item.find('=');
+    // A bare word selects the family's variant: "efficientnet-x-b0:tpu" = "...:variant=tpu".
+    if (eq == std::string::npos && !item.empty() && params.declares("variant")) {
+      params.set("variant", item);
+      start = end + 1;
+      continue;
+    }
     if (eq == std::string::npos || eq == 0)
       throw Error(params.model_name() + ": override '" + item + "' is not key=value");
     params.set(item.substr(0, eq), item.substr(eq + 1));

@@ -1,0 +1,16 @@
+# Generates a C++ source holding every data/hw/*.yaml preset as a raw string literal.
+# Run as: cmake -DOUT=file.cc -DPRESETS="a.yaml|b.yaml" -P embed_presets.cmake
+string(REPLACE "|" ";" PRESETS "${PRESETS}")
+list(SORT PRESETS)
+set(content "// Generated from data/hw/*.yaml by src/hw/embed_presets.cmake. Do not edit.\n")
+string(APPEND content "#include \"hw/embedded_presets.h\"\n\nnamespace tessera::hw {\n\n")
+string(APPEND content "const std::vector<EmbeddedPreset>& embedded_presets() {\n")
+string(APPEND content "  static const std::vector<EmbeddedPreset> presets = {\n")
+foreach(file IN LISTS PRESETS)
+  get_filename_component(stem "${file}" NAME_WE)
+  file(READ "${file}" text)
+  string(APPEND content "      {\"${stem}\", R\"tessera_yaml(${text})tessera_yaml\"},\n")
+endforeach()
+string(APPEND content "  };\n  return presets;\n}\n\n}  // namespace tessera::hw\n")
+file(WRITE "${OUT}.tmp" "${content}")
+file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)
