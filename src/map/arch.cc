@@ -27,6 +27,7 @@ MapArch make_arch(const hw::Hardware& hw, const hw::EnergyTable& energy) {
     operand = pe.dtype;
     arch.operand_bytes = model::dtype_bytes(pe.dtype);
     arch.accumulator_bytes = model::dtype_bytes(pe.accumulator_dtype);
+    arch.final_output_bytes = arch.operand_bytes;
     // Register files inside the PEs sit below the array's fan-out.
     while (arch.spatial_level < arch.num_levels - 1 &&
            hw.memory[arch.spatial_level].name.rfind("reg", 0) == 0)
@@ -40,9 +41,9 @@ MapArch make_arch(const hw::Hardware& hw, const hw::EnergyTable& energy) {
     a.capacity_bytes = m.capacity_bytes;
     if (l < arch.spatial_level && m.capacity_bytes > 0) {
       int64_t per_pe = hw.pe_array->register_bytes_per_pe;
-      a.capacity_bytes = per_pe > 0 ? per_pe
-                                    : std::max<int64_t>(1, m.capacity_bytes /
-                                                               (arch.array_rows * arch.array_cols));
+      a.capacity_bytes =
+          per_pe > 0 ? per_pe
+                     : std::max<int64_t>(1, m.capacity_bytes / (arch.array_rows * arch.array_cols));
     }
     a.bytes_per_cycle = m.bandwidth_bytes_per_s > 0 ? m.bandwidth_bytes_per_s / hw.clock_hz : 0;
     a.read_pj_per_byte = energy.read(m.name);
@@ -54,7 +55,8 @@ MapArch make_arch(const hw::Hardware& hw, const hw::EnergyTable& energy) {
     if (l == arch.num_levels - 1) a.may_hold = 0b111;  // DRAM backs every tensor
   }
   for (const hw::SpecialFunctionUnit& unit : hw.special_units)
-    arch.vector_elements_per_cycle = std::max(arch.vector_elements_per_cycle, unit.elements_per_cycle);
+    arch.vector_elements_per_cycle =
+        std::max(arch.vector_elements_per_cycle, unit.elements_per_cycle);
   return arch;
 }
 

@@ -62,7 +62,11 @@ TensorId GraphBuilder::new_tensor(const std::string& name, Shape shape, TensorCl
   t.dtype = dtype_;
   t.tensor_class = cls;
   t.producer = producer;
-  (void)t.elements();  // rejects shapes whose element count overflows
+  try {
+    (void)t.elements();  // rejects shapes whose element count overflows
+  } catch (...) {
+    rethrow_with_context(name + " " + shape_text(t.shape));
+  }
   graph_.tensors.push_back(std::move(t));
   return static_cast<TensorId>(graph_.tensors.size() - 1);
 }
@@ -275,7 +279,9 @@ TensorId GraphBuilder::transpose(const std::string& name, TensorId x,
     throw Error(qualified(name) + ": permutation rank differs from tensor rank");
   Shape out(sx.size());
   for (size_t i = 0; i < permutation.size(); ++i) out[i] = sx.at(static_cast<size_t>(permutation[i]));
-  return record(name, OpKind::Transpose, Role::DataMovement, {x}, std::move(out));
+  Node extra;
+  extra.permutation = std::move(permutation);
+  return record(name, OpKind::Transpose, Role::DataMovement, {x}, std::move(out), std::move(extra));
 }
 
 TensorId GraphBuilder::concat(const std::string& name, const std::vector<TensorId>& xs,

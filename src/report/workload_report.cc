@@ -129,6 +129,10 @@ nlohmann::json workload_json(const workload::Workload& w) {
 std::string workload_table(const workload::Workload& w, bool show_ops) {
   std::ostringstream out;
   out << "model: " << w.model << "\n";
+  std::string config;
+  for (const auto& [key, value] : w.config)
+    if (!value.empty()) config += (config.empty() ? "" : " ") + key + "=" + value;
+  if (!config.empty()) out << "config: " << config << "\n";
   out << "assumptions: " << w.options.precision.name << " (" << w.options.precision.activation_bytes
       << " B/activation, " << w.options.precision.weight_bytes << " B/weight), mode " << mode_name(w)
       << ", fusion " << workload::fusion_name(w.options.fusion)
@@ -152,10 +156,23 @@ std::string workload_table(const workload::Workload& w, bool show_ops) {
   };
   for (const auto& g : w.groups) row(g.name, g.totals);
   groups.add_separator();
+  // The ops inside the numbered layers: the scope of the survey's per-layer tables (001 Table 3
+  // covers the N Transformer layers, not the embeddings or the head).
+  workload::Totals in_layers;
+  int layer_count = 0;
+  for (const auto& l : w.layers) {
+    if (l.name == "other") continue;
+    ++layer_count;
+    in_layers.flops += l.totals.flops;
+    in_layers.bytes += l.totals.bytes;
+  }
+  if (layer_count > 0 && in_layers.bytes != w.totals.bytes)
+    row(std::to_string(layer_count) + (layer_count == 1 ? " layer" : " layers"), in_layers);
   row("total", w.totals);
   out << groups.render();
-  out << "\nparams: " << format_si(static_cast<double>(w.totals.params)) << "  MACs: "
-      << format_si(static_cast<double>(w.totals.macs)) << "\n";
+  out << "\nparams: " << format_si(static_cast<double>(w.totals.params), 4)
+      << "  MACs: " << format_si(static_cast<double>(w.totals.macs), 4)
+      << "  (MOPs: bytes moved; intensity: FLOPs per byte)\n";
   if (show_ops) {
     TextTable ops({"op", "role", "kind", "FLOPs", "bytes", "intensity"});
     for (const auto& op : w.ops)

@@ -49,11 +49,13 @@ TEST(CnnEfficientNetTable3, EfficientNetB0ToB7) {
 }
 
 // ResNet-50's 4.1 G is torchvision's v1.5 (stride on the 3x3); tessera's default v1 (chosen to
-// match the survey's Table 12) has 3.86 G, 6% less. Inception-v3 without the auxiliary head.
-TEST(CnnEfficientNetTable3, ResNet50AndInceptionV3) {
+// match the survey's Table 12) has 3.86 G, 6% less. Inception-v3 without the auxiliary head;
+// NASNet-A-Large ("NASNet-A" in Table 3) as TF-slim builds it.
+TEST(CnnEfficientNetTable3, ResNet50InceptionV3NasNet) {
   check({"resnet50:stride_in_3x3=true", 26, 4.1, 25557032, 4089184256, 0.02, 0.01});
   check({"resnet50", 26, 4.1, 25557032, 3857973248, 0.02, 0.07});
   check({"inception-v3", 24, 5.7, 23834568, 5713216096, 0.01, 0.01});
+  check({"nasnet-a-large", 89, 24, 88753150, 23783414658, 0.01, 0.01});
 }
 
 // EfficientNet-X-B0 built from Table 1 + the released source reproduces 7.6 M / 0.91 B.

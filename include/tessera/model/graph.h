@@ -65,6 +65,7 @@ struct Node {
   int32_t layer = -1;    // transformer layer / CNN block index, -1 if none
   int32_t heads = 0;     // attention ops: number of heads folded into the batch dims
   std::string source_op; // imported models: the original op type (e.g. "Einsum")
+  std::vector<int64_t> permutation;  // Transpose: output axis i is input axis permutation[i]
 };
 
 struct Graph {

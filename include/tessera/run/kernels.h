@@ -1,0 +1,51 @@
+// CPU kernels of the engine, one family per file in src/run/kernels/ (STYLE.md example 8).
+// Every kernel takes `threads`: the baseline path runs them multi-threaded like a framework
+// (002 Sec. V-A, the TensorFlow baseline); the NLP-Opt path calls them with threads = 1 from
+// inside its own workers. Results do not depend on `threads` (no cross-thread reductions).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "tessera/model/op_kind.h"
+
+namespace tessera::run {
+
+using Dims = std::vector<int64_t>;
+
+// Batched matmul with numpy broadcasting of the batch dims: [.., M, K] x [.., K, N] (or
+// [.., N, K] when transpose_b) -> [.., M, N]; `bias` [N] is added when not null.
+void matmul(const float* a, const Dims& a_dims, const float* b, const Dims& b_dims,
+            bool transpose_b, const float* bias, float* out, const Dims& out_dims, int threads);
+
+// Row softmax over the last axis, numerically stable (max subtracted).
+void softmax_rows(const float* x, float* y, int64_t rows, int64_t cols, int threads);
+
+// Layer normalisation over the last axis: y = (x - mean) / sqrt(var + eps) * gamma + beta.
+void layernorm_rows(const float* x, const float* gamma, const float* beta, float* y, int64_t rows,
+                    int64_t cols, float eps, int threads);
+
+// Unary elementwise op (Gelu, Relu, Relu6, Sigmoid, Swish, Tanh, HardSigmoid, HardSwish, Erf,
+// Sqrt, Identity, Scale with `scale`). Throws for kinds that are not unary.
+void unary(model::OpKind kind, const float* x, float* y, int64_t count, float scale, int threads);
+bool is_unary_kind(model::OpKind kind);
+
+// Binary elementwise op with numpy broadcasting (Add, Sub, Mul, Div, Pow).
+void binary(model::OpKind kind, const float* a, const Dims& a_dims, const float* b,
+            const Dims& b_dims, float* out, const Dims& out_dims, int threads);
+bool is_binary_kind(model::OpKind kind);
+
+// Data movement.
+void transpose(const float* x, const Dims& x_dims, const std::vector<int64_t>& permutation,
+               float* y, int threads);
+void concat(const std::vector<const float*>& xs, const std::vector<Dims>& x_dims, int64_t axis,
+            float* y);
+// Rows of `table` [vocab, dim] picked by ids (stored as floats, taken modulo vocab).
+void embedding(const float* ids, int64_t count, const float* table, int64_t vocab, int64_t dim,
+               float* y, int threads);
+
+// exp(x) for a block of floats, vectorisable (relative error < 2e-7 on [-87, 88]; 0 below).
+void exp_inplace(float* x, int64_t count);
+float fast_exp(float x);
+
+}  // namespace tessera::run

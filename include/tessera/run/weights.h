@@ -1,0 +1,39 @@
+// Weights of a run: deterministic random values from a seed (NLP-Perf's initialisation phase,
+// 002 Sec. IV), or loaded by tensor name from a safetensors file for real models. Values are
+// keyed by tensor name, so every graph of a model (decode steps too) sees the same weights.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "tessera/model/graph.h"
+
+namespace tessera::run {
+
+class WeightStore {
+ public:
+  explicit WeightStore(uint64_t seed) : seed_(seed) {}
+
+  // Loads every fp32 (F32) tensor of a safetensors file (JSON header + raw little-endian data).
+  // Throws tessera::Error on malformed files.
+  void load_safetensors(const std::string& path);
+
+  // The values of a weight tensor of `graph`: from the file when it has a tensor of that name
+  // (shape must match: error otherwise), else random with a scale chosen by how it is used.
+  const std::vector<float>& get(const model::Graph& graph, model::TensorId id);
+
+  size_t loaded_count() const { return loaded_.size(); }
+  uint64_t seed() const { return seed_; }
+
+ private:
+  uint64_t seed_;
+  std::map<std::string, std::vector<float>> values_;
+  std::map<std::string, std::vector<int64_t>> loaded_;  // shapes of tensors from the file
+};
+
+// Deterministic random fill in [-scale, scale) from (seed, name).
+void fill_random(std::vector<float>& values, uint64_t seed, const std::string& name, float scale);
+
+}  // namespace tessera::run

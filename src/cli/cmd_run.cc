@@ -1,0 +1,85 @@
+// `tessera run MODEL`: fp32 CPU inference, op by op (baseline) or with NLP-Opt (issue #7;
+// NLP-Fast 002 Sec. III-B/C, V-A).
+#include "cli/command.h"
+#include "cli/output.h"
+#include "tessera/core/error.h"
+#include "tessera/run/engine.h"
+#include "tessera/run/run_report.h"
+
+namespace tessera::cli {
+namespace {
+
+struct RunArgs {
+  std::string model;
+  std::string opt = "none";
+  int threads = 1;
+  int repeat = 3;
+  uint64_t seed = 1;
+  double score_threshold = 0.0;
+  double zero_ratio_threshold = 0.99;
+  int64_t key_chunk = 64;
+  int64_t ffn_chunk = 512;
+  int64_t row_block = 64;
+  std::string schedule = "dynamic";
+  std::string weights;
+  OutputOptions output;
+};
+
+int run_run(const RunArgs& a) {
+  run::RunOptions o;
+  o.threads = a.threads;
+  o.repeat = a.repeat;
+  o.seed = a.seed;
+  o.weights_file = a.weights;
+  o.opt = run::parse_opt(a.opt, a.score_threshold, a.zero_ratio_threshold);
+  o.opt.key_chunk = a.key_chunk;
+  o.opt.ffn_chunk = a.ffn_chunk;
+  o.opt.row_block = a.row_block;
+  o.opt.schedule = run::parse_schedule(a.schedule);
+  o.opt.schedule_seed = a.seed;
+  model::Graph graph = run::resolve_graph(a.model);
+  run::RunResult result = run::run_graph(graph, o);
+  if (a.output.format == "json") emit(a.output, run::run_json(result, o).dump(2) + "\n");
+  else if (a.output.format == "csv") emit(a.output, run::run_csv(result));
+  else emit(a.output, run::run_table(result, o));
+  return 0;
+}
+
+void setup(CLI::App& app, std::function<int()>& run) {
+  auto a = std::make_shared<RunArgs>();
+  app.add_option("model", a->model,
+                 "Model: nlp-fast-bert|nlp-fast-transformer|nlp-fast-memnet[:seq=..,hidden=..,"
+                 "heads=..,ffn=..,layers=..] or a zoo name with overrides")
+      ->required();
+  app.add_option("--opt", a->opt, "NLP-Opt: none, mp, zs, all or a list of p,c,f,score,vs")
+      ->capture_default_str();
+  app.add_option("--threads", a->threads, "Threads")->check(CLI::Range(1, 1024))->capture_default_str();
+  app.add_option("--repeat", a->repeat, "Timed runs (median reported)")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  app.add_option("--seed", a->seed, "Seed of random weights and inputs")->capture_default_str();
+  app.add_option("--score-threshold", a->score_threshold, "Zero skipping: score threshold in [0,1]")
+      ->capture_default_str();
+  app.add_option("--zero-ratio-threshold", a->zero_ratio_threshold,
+                 "V-Gen skipping: zero-ratio threshold in [0,1]")
+      ->capture_default_str();
+  app.add_option("--key-chunk", a->key_chunk, "Column-based algorithm: keys per chunk")
+      ->check(CLI::Range(int64_t{1}, int64_t{1} << 30))
+      ->capture_default_str();
+  app.add_option("--ffn-chunk", a->ffn_chunk, "Feed-forward splitting: d_FF columns per chunk")
+      ->check(CLI::Range(int64_t{1}, int64_t{1} << 30))
+      ->capture_default_str();
+  app.add_option("--row-block", a->row_block, "Rows per FFN / attention-FC work item")
+      ->check(CLI::Range(int64_t{1}, int64_t{1} << 30))
+      ->capture_default_str();
+  app.add_option("--schedule", a->schedule, "dynamic, head-first, chunk-first or random")
+      ->capture_default_str();
+  app.add_option("--weights", a->weights, "safetensors file with the model's fp32 weights");
+  add_output_options(app, a->output);
+  run = [a] { return run_run(*a); };
+}
+
+RegisterCommand registration{{"run", "Run a model on the CPU (baseline or NLP-Opt) and time it", setup}};
+
+}  // namespace
+}  // namespace tessera::cli

@@ -1,0 +1,440 @@
+// The fp32 CPU backend. prepare() turns a graph into steps: one per node (the framework
+// baseline of 002 Sec. V-A, every intermediate materialised, each op multi-threaded) or, with
+// NLP-Opt switches on, fused attention / feed-forward steps where blocks match (run/blocks.h).
+#include <omp.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <climits>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <set>
+
+#include "run/blocks.h"
+#include "run/fused.h"
+#include "run/plan_memory.h"
+#include "tessera/core/error.h"
+#include "tessera/run/backend.h"
+#include "tessera/run/kernels.h"
+#include "tessera/workload/analysis.h"
+
+namespace tessera::run {
+
+struct Buffer {
+  explicit Buffer(int64_t bytes)
+      : data(static_cast<float*>(
+            std::aligned_alloc(64, static_cast<size_t>((bytes + 63) / 64 * 64)))) {
+    if (!data) throw Error("cannot allocate " + std::to_string(bytes) + " bytes");
+  }
+  ~Buffer() { std::free(data); }
+  float* data;
+};
+
+Plan::Plan(model::Graph graph) : graph_(std::move(graph)) {}
+Plan::~Plan() = default;
+float* Plan::data(model::TensorId id) { return tensor_data_.at(static_cast<size_t>(id)); }
+const float* Plan::data(model::TensorId id) const {
+  return tensor_data_.at(static_cast<size_t>(id));
+}
+
+namespace {
+
+using model::Graph;
+using model::Node;
+using model::NodeId;
+using model::OpKind;
+using model::TensorId;
+
+Dims dims_of(const Graph& g, TensorId t) { return g.tensor(t).shape; }
+
+double physical_memory_bytes() {
+  return static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGE_SIZE));
+}
+
+std::string gib(double bytes) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "%.2f GiB", bytes / (1024.0 * 1024.0 * 1024.0));
+  return text;
+}
+
+std::vector<int64_t> permutation_of(const Graph& g, const Node& n) {
+  if (!n.permutation.empty()) return n.permutation;
+  // Graphs recorded before permutations were kept: infer the axis order from the shapes.
+  const model::Shape& in = g.tensor(n.inputs[0]).shape;
+  const model::Shape& out = g.tensor(n.outputs[0]).shape;
+  std::vector<int64_t> p;
+  std::vector<bool> used(in.size(), false);
+  for (size_t i = 0; i < out.size(); ++i)
+    for (size_t j = 0; j < in.size(); ++j)
+      if (!used[j] && in[j] == out[i]) {
+        used[j] = true;
+        p.push_back(static_cast<int64_t>(j));
+        break;
+      }
+  return p;
+}
+
+bool node_supported(const Node& n) {
+  switch (n.kind) {
+    case OpKind::MatMul:
+    case OpKind::LayerNorm:
+    case OpKind::Softmax:
+    case OpKind::Reshape:
+    case OpKind::Transpose:
+    case OpKind::Concat:
+    case OpKind::Embedding:
+      return true;
+    default:
+      return is_unary_kind(n.kind) || is_binary_kind(n.kind);
+  }
+}
+
+}  // namespace
+
+class PlanBuilder {
+ public:
+  PlanBuilder(Plan& plan, const PrepareOptions& options) : plan_(plan), o_(options) {}
+
+  void build() {
+    const Graph& g = plan_.graph_;
+    plan_.threads_ = std::max(1, o_.threads);
+    plan_.weights_ = o_.weights ? o_.weights : std::make_shared<WeightStore>(o_.seed);
+    plan_.stats_.threads = plan_.threads_;
+    plan_.tensor_data_.assign(g.tensors.size(), nullptr);
+    choose_blocks();
+    for (size_t i = 0; i < g.nodes.size(); ++i)
+      if (!covered_.count(static_cast<NodeId>(i)) && !node_supported(g.nodes[i]))
+        throw Error("node '" + g.nodes[i].name + "' (" +
+                    std::string(model::op_kind_name(g.nodes[i].kind)) +
+                    ") is not supported by the cpu backend");
+    make_steps();
+    allocate();
+  }
+
+ private:
+  void choose_blocks() {
+    const Graph& g = plan_.graph_;
+    const OptOptions& o = o_.opt;
+    if (o.partial_head || o.column_based || o.zero_skip || o.vgen_skip)
+      for (AttentionBlock& b : find_attention_blocks(g)) {
+        for (NodeId n : b.nodes) covered_.insert(n);
+        attention_.push_back(std::move(b));
+      }
+    if (o.ffn_split)
+      for (FfnBlock& b : find_ffn_blocks(g)) {
+        for (NodeId n : b.nodes) covered_.insert(n);
+        ffn_.push_back(std::move(b));
+      }
+  }
+
+  int64_t flops_of(const std::vector<NodeId>& nodes) const {
+    const Graph& g = plan_.graph_;
+    int64_t total = 0;
+    for (NodeId id : nodes) {
+      const Node& n = g.nodes[static_cast<size_t>(id)];
+      if (n.kind != OpKind::MatMul) {
+        total += g.tensor(n.outputs[0]).elements();
+        continue;
+      }
+      const model::Shape& a = g.tensor(n.inputs[0]).shape;
+      total += 2 * g.tensor(n.outputs[0]).elements() * a.back();
+    }
+    return total;
+  }
+
+  void make_steps() {
+    const Graph& g = plan_.graph_;
+    std::vector<int> block_at(g.nodes.size(), -1);  // step position of fused blocks
+    for (size_t i = 0; i < attention_.size(); ++i)
+      block_at[static_cast<size_t>(attention_[i].nodes.back())] = static_cast<int>(i);
+    std::vector<int> ffn_at(g.nodes.size(), -1);
+    for (size_t i = 0; i < ffn_.size(); ++i)
+      ffn_at[static_cast<size_t>(ffn_[i].nodes.back())] = static_cast<int>(i);
+    for (size_t i = 0; i < g.nodes.size(); ++i) {
+      if (block_at[i] >= 0) {
+        add_attention_step(attention_[static_cast<size_t>(block_at[i])]);
+      } else if (ffn_at[i] >= 0) {
+        add_ffn_step(ffn_[static_cast<size_t>(ffn_at[i])]);
+      } else if (!covered_.count(static_cast<NodeId>(i))) {
+        add_node_step(static_cast<NodeId>(i));
+      }
+    }
+  }
+
+  // Records which tensors a step reads and writes; closures fetch pointers at run time from
+  // plan_.tensor_data_, which allocate() fills.
+  void add_step(Step step, std::vector<TensorId> reads, std::vector<TensorId> writes) {
+    step.flops = flops_of(step.nodes);
+    reads_.push_back(std::move(reads));
+    writes_.push_back(std::move(writes));
+    plan_.steps_.push_back(std::move(step));
+  }
+
+  void add_node_step(NodeId id) {
+    const Graph& g = plan_.graph_;
+    const Node& n = g.nodes[static_cast<size_t>(id)];
+    Step step;
+    step.name = n.name;
+    step.role = std::string(model::role_name(n.role));
+    step.nodes = {id};
+    Plan* plan = &plan_;
+    int threads = plan_.threads_;
+    TensorId out = n.outputs[0];
+    std::vector<TensorId> in = n.inputs;
+    switch (n.kind) {
+      case OpKind::MatMul: {
+        bool tb = n.matmul.transpose_b;
+        Dims ad = dims_of(g, in[0]), bd = dims_of(g, in[1]), od = dims_of(g, out);
+        TensorId bias = in.size() >= 3 ? in[2] : -1;
+        step.run = [=] {
+          matmul(plan->data(in[0]), ad, plan->data(in[1]), bd, tb,
+                 bias >= 0 ? plan->data(bias) : nullptr, plan->data(out), od, threads);
+        };
+        break;
+      }
+      case OpKind::LayerNorm: {
+        int64_t cols = g.tensor(in[0]).shape.back(), rows = g.tensor(in[0]).elements() / cols;
+        step.run = [=] {
+          layernorm_rows(plan->data(in[0]), plan->data(in[1]), plan->data(in[2]), plan->data(out),
+                         rows, cols, 1e-5f, threads);
+        };
+        break;
+      }
+      case OpKind::Softmax: {
+        int64_t cols = g.tensor(in[0]).shape.back(), rows = g.tensor(in[0]).elements() / cols;
+        step.run = [=] { softmax_rows(plan->data(in[0]), plan->data(out), rows, cols, threads); };
+        break;
+      }
+      case OpKind::Reshape:
+        aliases_.emplace_back(out, in[0]);
+        step.run = [] {};
+        break;
+      case OpKind::Transpose: {
+        Dims xd = dims_of(g, in[0]);
+        std::vector<int64_t> perm = permutation_of(g, n);
+        step.run = [=] { transpose(plan->data(in[0]), xd, perm, plan->data(out), threads); };
+        break;
+      }
+      case OpKind::Concat: {
+        std::vector<Dims> ds;
+        for (TensorId t : in) ds.push_back(dims_of(g, t));
+        int64_t axis = n.axis;
+        step.run = [=] {
+          std::vector<const float*> xs;
+          for (TensorId t : in) xs.push_back(plan->data(t));
+          concat(xs, ds, axis, plan->data(out));
+        };
+        break;
+      }
+      case OpKind::Embedding: {
+        const model::Shape& table = g.tensor(in[1]).shape;
+        int64_t count = g.tensor(in[0]).elements(), vocab = table[0], dim = table[1];
+        step.run = [=] {
+          embedding(plan->data(in[0]), count, plan->data(in[1]), vocab, dim, plan->data(out),
+                    threads);
+        };
+        break;
+      }
+      default:
+        if (is_unary_kind(n.kind)) {
+          OpKind kind = n.kind;
+          int64_t count = g.tensor(out).elements();
+          float scale = kind == OpKind::Scale ? scale_factor(g, n) : 1.0f;
+          step.run = [=] {
+            unary(kind, plan->data(in[0]), plan->data(out), count, scale, threads);
+          };
+        } else {
+          OpKind kind = n.kind;
+          Dims ad = dims_of(g, in[0]), bd = dims_of(g, in[1]), od = dims_of(g, out);
+          step.run = [=] {
+            binary(kind, plan->data(in[0]), ad, plan->data(in[1]), bd, plan->data(out), od,
+                   threads);
+          };
+        }
+    }
+    add_step(std::move(step), in, {out});
+  }
+
+  void add_attention_step(const AttentionBlock& b) {
+    Step step;
+    step.name = plan_.graph_.nodes[static_cast<size_t>(b.nodes.back())].name + "[nlp-opt]";
+    step.role = b.has_projections ? "attention_block" : "attention_core";
+    step.nodes = b.nodes;
+    Plan* plan = &plan_;
+    int threads = plan_.threads_;
+    OptOptions opt = o_.opt;
+    auto block = std::make_shared<const AttentionBlock>(b);
+    std::vector<TensorId> reads;
+    for (TensorId t :
+         {b.xq, b.xk, b.xv, b.wq, b.bq, b.wk, b.bk, b.wv, b.bv, b.wo, b.bo, b.q, b.k, b.v})
+      if (t >= 0) reads.push_back(t);
+    step.run = [=] {
+      auto ptr = [&](TensorId t) -> const float* { return t >= 0 ? plan->data(t) : nullptr; };
+      AttentionPointers p{ptr(block->xq), ptr(block->xk), ptr(block->xv),           ptr(block->wq),
+                          ptr(block->bq), ptr(block->wk), ptr(block->bk),           ptr(block->wv),
+                          ptr(block->bv), ptr(block->wo), ptr(block->bo),           ptr(block->q),
+                          ptr(block->k),  ptr(block->v),  plan->data(block->output)};
+      run_attention_block(*block, p, opt, threads, plan->stats_);
+    };
+    add_step(std::move(step), reads, {b.output});
+  }
+
+  void add_ffn_step(const FfnBlock& b) {
+    Step step;
+    step.name = plan_.graph_.nodes[static_cast<size_t>(b.nodes.back())].name + "[nlp-opt]";
+    step.role = "ffn_block";
+    step.nodes = b.nodes;
+    Plan* plan = &plan_;
+    int threads = plan_.threads_;
+    OptOptions opt = o_.opt;
+    auto block = std::make_shared<const FfnBlock>(b);
+    std::vector<TensorId> reads;
+    for (TensorId t : {b.x, b.w1, b.b1, b.w2, b.b2})
+      if (t >= 0) reads.push_back(t);
+    step.run = [=] {
+      auto ptr = [&](TensorId t) -> const float* { return t >= 0 ? plan->data(t) : nullptr; };
+      FfnPointers p{ptr(block->x),  ptr(block->w1), ptr(block->b1),
+                    ptr(block->w2), ptr(block->b2), plan->data(block->output)};
+      run_ffn_block(*block, p, opt, threads);
+    };
+    add_step(std::move(step), reads, {b.output});
+  }
+
+  TensorId root(TensorId t) const {
+    auto it = alias_of_.find(t);
+    return it == alias_of_.end() ? t : root(it->second);
+  }
+
+  void allocate() {
+    const Graph& g = plan_.graph_;
+    for (auto& [alias, source] : aliases_) alias_of_[alias] = source;
+    // Activation requests per root tensor: written at one step, read until the last step.
+    std::map<TensorId, PoolRequest> requests;
+    for (size_t s = 0; s < plan_.steps_.size(); ++s)
+      for (TensorId t : writes_[s]) {
+        if (alias_of_.count(t)) continue;
+        requests[t] = {g.tensor(t).elements() * 4, static_cast<int>(s), static_cast<int>(s)};
+      }
+    for (size_t s = 0; s < plan_.steps_.size(); ++s)
+      for (TensorId t : reads_[s]) {
+        auto it = requests.find(root(t));
+        if (it != requests.end())
+          it->second.last_step = std::max(it->second.last_step, static_cast<int>(s));
+      }
+    // Aliases read later extend their root's life.
+    for (size_t s = 0; s < plan_.steps_.size(); ++s)
+      for (TensorId t : writes_[s])
+        if (alias_of_.count(t)) {
+          auto it = requests.find(root(t));
+          if (it != requests.end()) {
+            for (size_t r = s; r < plan_.steps_.size(); ++r)
+              for (TensorId x : reads_[r])
+                if (x == t)
+                  it->second.last_step = std::max(it->second.last_step, static_cast<int>(r));
+          }
+        }
+    for (TensorId t : g.outputs) {
+      auto it = requests.find(root(t));
+      if (it != requests.end()) it->second.last_step = INT_MAX;
+    }
+    std::vector<TensorId> ids;
+    std::vector<PoolRequest> list;
+    for (auto& [t, r] : requests) {
+      ids.push_back(t);
+      list.push_back(r);
+    }
+    PoolLayout layout = layout_pool(list);
+    // Everything else read by a step: weights, inputs, constants.
+    int64_t weight_bytes = 0, input_bytes = 0;
+    std::set<TensorId> sources;
+    for (auto& reads : reads_)
+      for (TensorId t : reads)
+        if (!requests.count(root(t)) && !alias_of_.count(t)) sources.insert(t);
+    for (TensorId t : sources) {
+      int64_t bytes = g.tensor(t).elements() * 4;
+      (g.tensor(t).tensor_class == model::TensorClass::Weight ? weight_bytes : input_bytes) +=
+          bytes;
+    }
+    double total = static_cast<double>(layout.total_bytes() + weight_bytes + input_bytes);
+    double limit =
+        o_.memory_limit_bytes > 0 ? o_.memory_limit_bytes : 0.8 * physical_memory_bytes();
+    if (total > limit)
+      throw Error("model '" + g.name + "' needs " + gib(total) + " (weights " +
+                  gib(static_cast<double>(weight_bytes)) + ", activations " +
+                  gib(static_cast<double>(layout.total_bytes())) + ") but only " + gib(limit) +
+                  " may be used");
+    plan_.activation_bytes_ = layout.total_bytes();
+    for (int64_t bytes : layout.slot_bytes)
+      plan_.buffers_.push_back(std::make_unique<Buffer>(bytes));
+    for (size_t i = 0; i < ids.size(); ++i)
+      plan_.tensor_data_[static_cast<size_t>(ids[i])] =
+          plan_.buffers_[static_cast<size_t>(layout.slot_of_request[i])]->data;
+    for (TensorId t : sources) fill_source(t);
+    for (auto& [alias, source] : aliases_)
+      plan_.tensor_data_[static_cast<size_t>(alias)] =
+          plan_.tensor_data_[static_cast<size_t>(root(alias))];
+  }
+
+  void fill_source(TensorId t) {
+    const Graph& g = plan_.graph_;
+    const model::Tensor& tensor = g.tensor(t);
+    if (tensor.tensor_class == model::TensorClass::Weight) {
+      plan_.tensor_data_[static_cast<size_t>(t)] =
+          const_cast<float*>(plan_.weights_->get(g, t).data());
+      return;
+    }
+    auto buffer = std::make_unique<Buffer>(tensor.elements() * 4);
+    std::vector<float> values(static_cast<size_t>(tensor.elements()));
+    if (tensor.tensor_class == model::TensorClass::Constant) {
+      // Constants (masks, scale factors) are 1: neutral for a mask added before a softmax
+      // and for a multiply/divide; their real values are not part of the graph IR.
+      std::fill(values.begin(), values.end(), 1.0f);
+    } else {
+      fill_random(values, plan_.weights_->seed() ^ 0x9e3779b9ULL, tensor.name, 1.0f);
+      for (const Node& n : g.nodes)
+        if (n.kind == OpKind::Embedding && n.inputs[0] == t) {
+          float vocab = static_cast<float>(g.tensor(n.inputs[1]).shape[0]);
+          for (float& v : values) v = std::floor(std::fabs(v) * vocab);
+        }
+    }
+    std::memcpy(buffer->data, values.data(), values.size() * 4);
+    plan_.tensor_data_[static_cast<size_t>(t)] = buffer->data;
+    plan_.buffers_.push_back(std::move(buffer));
+  }
+
+  Plan& plan_;
+  const PrepareOptions& o_;
+  std::set<NodeId> covered_;
+  std::vector<AttentionBlock> attention_;
+  std::vector<FfnBlock> ffn_;
+  std::vector<std::vector<TensorId>> reads_, writes_;
+  std::vector<std::pair<TensorId, TensorId>> aliases_;
+  std::map<TensorId, TensorId> alias_of_;
+};
+
+class CpuBackend : public Backend {
+ public:
+  std::string_view name() const override { return "cpu"; }
+  bool supports(const model::Graph&, const model::Node& node) const override {
+    return node_supported(node);
+  }
+  std::unique_ptr<Plan> prepare(const model::Graph& graph, const PrepareOptions& options) override {
+    auto plan = std::make_unique<Plan>(graph);
+    PlanBuilder(*plan, options).build();
+    return plan;
+  }
+  void execute(Plan& plan, ExecutionListener* listener) override {
+    omp_set_num_threads(plan.threads_);
+    for (size_t i = 0; i < plan.steps_.size(); ++i) {
+      const Step& step = plan.steps_[i];
+      if (listener) listener->on_step_begin(step, i);
+      step.run();
+      if (listener) listener->on_step_end(step, i);
+    }
+  }
+};
+
+std::unique_ptr<Backend> make_cpu_backend() { return std::make_unique<CpuBackend>(); }
+
+}  // namespace tessera::run

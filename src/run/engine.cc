@@ -1,0 +1,158 @@
+#include "tessera/run/engine.h"
+
+#include <omp.h>
+#include <xmmintrin.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <map>
+#include <sstream>
+
+#include "tessera/core/error.h"
+#include "tessera/model/model_params.h"
+#include "tessera/model/zoo.h"
+#include "tessera/run/nlp_fast_models.h"
+
+namespace tessera::run {
+namespace {
+
+double now_s() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+// Per-step wall time of one execute, forwarded to an outer listener.
+class TimingListener : public ExecutionListener {
+ public:
+  TimingListener(size_t steps, ExecutionListener* next) : times_(steps, 0.0), next_(next) {}
+  void on_step_begin(const Step& step, size_t index) override {
+    if (next_) next_->on_step_begin(step, index);
+    start_ = now_s();
+  }
+  void on_step_end(const Step& step, size_t index) override {
+    times_[index] = now_s() - start_;
+    if (next_) next_->on_step_end(step, index);
+  }
+  std::vector<double> times_;
+
+ private:
+  ExecutionListener* next_;
+  double start_ = 0.0;
+};
+
+}  // namespace
+
+double median(std::vector<double> v) {
+  if (v.empty()) return 0.0;
+  std::sort(v.begin(), v.end());
+  size_t n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+bool set_flush_denormals(int threads) {
+  constexpr unsigned kFtzDaz = 0x8040;  // MXCSR FTZ (bit 15) | DAZ (bit 6)
+  _mm_setcsr(_mm_getcsr() | kFtzDaz);
+  bool all = (_mm_getcsr() & kFtzDaz) == kFtzDaz;
+#pragma omp parallel num_threads(threads) reduction(&& : all)
+  {
+    _mm_setcsr(_mm_getcsr() | kFtzDaz);
+    all = all && (_mm_getcsr() & kFtzDaz) == kFtzDaz;
+  }
+  return all;
+}
+
+bool is_nlp_fast_model(const std::string& spec) { return spec.rfind("nlp-fast-", 0) == 0; }
+
+model::Graph resolve_graph(const std::string& spec) {
+  if (!is_nlp_fast_model(spec)) return model::load_model(spec);
+  std::string name = spec.substr(0, spec.find(':'));
+  NlpFastConfig c;
+  bool memnet = name == "nlp-fast-memnet";
+  if (memnet) c.seq = 4096, c.hidden = 64;  // Table IV's d_H; n_s scaled from 100M to fit
+  std::map<std::string, int64_t*> keys = {
+      {"layers", &c.layers}, {"seq", &c.seq},     {"hidden", &c.hidden},   {"heads", &c.heads},
+      {"ffn", &c.ffn},       {"batch", &c.batch}, {"queries", &c.queries}, {"hops", &c.hops}};
+  if (name == "nlp-fast-transformer") c.layers = 6;
+  if (name == "nlp-fast-bert") c.layers = 12;
+  if (spec.find(':') != std::string::npos) {
+    std::stringstream list(spec.substr(spec.find(':') + 1));
+    std::string item;
+    while (std::getline(list, item, ',')) {
+      auto eq = item.find('=');
+      std::string key = item.substr(0, eq);
+      if (eq == std::string::npos || !keys.count(key))
+        throw Error("model '" + name + "': unknown override '" + item +
+                    "' (known: layers, seq, hidden, heads, ffn, batch, queries, hops)");
+      *keys[key] = model::parse_positive_int(item.substr(eq + 1), name + " " + key);
+    }
+  }
+  model::Graph g;
+  if (name == "nlp-fast-bert")
+    g = build_bert(c);
+  else if (name == "nlp-fast-transformer")
+    g = build_transformer(c);
+  else if (memnet)
+    g = build_memnet(c);
+  else
+    throw Error("unknown model '" + name +
+                "' (nlp-fast-bert, nlp-fast-transformer, nlp-fast-memnet or a zoo name)");
+  g.name = spec;
+  return g;
+}
+
+RunResult run_graph(const model::Graph& graph, const RunOptions& options,
+                    ExecutionListener* listener) {
+  if (options.threads < 1) throw Error("--threads must be at least 1");
+  if (options.repeat < 1) throw Error("--repeat must be at least 1");
+  if (graph.outputs.empty()) throw Error("model '" + graph.name + "' has no outputs");
+  RunResult result;
+  result.model = graph.name;
+  result.denormals_flushed = options.flush_denormals && set_flush_denormals(options.threads);
+  auto backend = make_cpu_backend();
+  PrepareOptions prepare;
+  prepare.threads = options.threads;
+  prepare.opt = options.opt;
+  prepare.seed = options.seed;
+  prepare.weights = std::make_shared<WeightStore>(options.seed);
+  if (!options.weights_file.empty()) prepare.weights->load_safetensors(options.weights_file);
+  auto plan = backend->prepare(graph, prepare);
+  result.activation_bytes = plan->activation_bytes();
+  std::vector<std::vector<double>> step_times(plan->steps().size());
+  backend->execute(*plan);  // warm-up: first-touch of buffers, GEMM kernel generation
+  for (int r = 0; r < options.repeat; ++r) {
+    plan->reset_stats();
+    TimingListener timing(plan->steps().size(), listener);
+    double start = now_s();
+    backend->execute(*plan, &timing);
+    result.runs_s.push_back(now_s() - start);
+    for (size_t i = 0; i < step_times.size(); ++i) step_times[i].push_back(timing.times_[i]);
+  }
+  result.median_s = median(result.runs_s);
+  result.stats = plan->stats();
+  for (size_t i = 0; i < plan->steps().size(); ++i) {
+    const Step& s = plan->steps()[i];
+    result.ops.push_back({s.name, s.role, median(step_times[i]), s.flops});
+    result.flops += s.flops;
+  }
+  model::TensorId out = graph.outputs[0];
+  const float* data = plan->data(out);
+  result.output.assign(data, data + graph.tensor(out).elements());
+  if (options.measure_deviation && (options.opt.zero_skip || options.opt.vgen_skip)) {
+    RunOptions exact = options;
+    exact.opt.zero_skip = exact.opt.vgen_skip = false;
+    exact.repeat = 1;
+    exact.measure_deviation = false;
+    RunResult reference = run_graph(graph, exact);
+    double max_ref = 0.0, max_diff = 0.0;
+    for (size_t i = 0; i < result.output.size(); ++i) {
+      max_ref = std::max(max_ref, std::fabs(static_cast<double>(reference.output[i])));
+      max_diff = std::max(max_diff, std::fabs(static_cast<double>(result.output[i]) -
+                                              static_cast<double>(reference.output[i])));
+    }
+    result.output_deviation = max_ref > 0 ? max_diff / max_ref : max_diff;
+  }
+  return result;
+}
+
+}  // namespace tessera::run

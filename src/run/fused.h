@@ -1,0 +1,33 @@
+// The NLP-Opt blocks on the CPU (002 Sec. III-B/C, V-A). Pointers are resolved by the plan.
+#pragma once
+
+#include "run/blocks.h"
+#include "tessera/run/nlp_opt.h"
+
+namespace tessera::run {
+
+struct AttentionPointers {
+  const float *xq = nullptr, *xk = nullptr, *xv = nullptr;
+  const float *wq = nullptr, *bq = nullptr, *wk = nullptr, *bk = nullptr;
+  const float *wv = nullptr, *bv = nullptr, *wo = nullptr, *bo = nullptr;
+  const float *q = nullptr, *k = nullptr, *v = nullptr;
+  float* out = nullptr;
+};
+
+// Multi-head attention (or its bare core) with partial-head update, the column-based lazy
+// softmax, zero skipping and V-Gen skipping as `options` say. Adds what it skipped and the
+// scheduler's busy time to `stats`.
+void run_attention_block(const AttentionBlock& block, const AttentionPointers& p,
+                         const OptOptions& options, int threads, OptStats& stats);
+
+struct FfnPointers {
+  const float *x = nullptr, *w1 = nullptr, *b1 = nullptr, *w2 = nullptr, *b2 = nullptr;
+  float* out = nullptr;
+};
+
+// Feed-forward splitting: per row block, column chunks of W1 with the activation and the
+// matching rows of W2, accumulated in chunk order (a fixed-order reduce).
+void run_ffn_block(const FfnBlock& block, const FfnPointers& p, const OptOptions& options,
+                   int threads);
+
+}  // namespace tessera::run

@@ -1,0 +1,341 @@
+// Multi-head attention under NLP-Opt (002 Sec. III-B-1/2, III-C, Fig. 5b-c, Eq. 4).
+//  stage 1  Q-Gen per head (partial-head update) or one Q/K/V GEMM each (baseline order);
+//  stage 2  per (batch, head, key chunk) item: K-Gen for the chunk, scores, zero skipping,
+//           V-Gen only for keys that survive, partial exponent sums and partial weighted sum
+//           (column-based algorithm: the softmax division is deferred);
+//  stage 3  per (batch, head): merge the chunks in chunk order and divide (lazy division);
+//  stage 4  attention FC: per row block, the partial FC of every head reduce-summed in head
+//           order (partial-head update), or one GEMM over the concatenated heads.
+// Stage 2 items go through the scheduler; every item writes its own partials, so the output
+// is the same for every schedule and thread count.
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <vector>
+
+#include "run/fused.h"
+#include "run/scheduler.h"
+#include "tessera/run/gemm.h"
+#include "tessera/run/kernels.h"
+
+namespace tessera::run {
+namespace {
+
+constexpr int64_t kPartialBudgetBytes = int64_t{64} << 20;
+constexpr float kNegInf = -std::numeric_limits<float>::infinity();
+
+void fill_rows(float* out, int64_t rows, int64_t cols, const float* row) {
+  for (int64_t r = 0; r < rows; ++r) {
+    if (row)
+      std::memcpy(out + r * cols, row, sizeof(float) * cols);
+    else
+      std::memset(out + r * cols, 0, sizeof(float) * cols);
+  }
+}
+
+// out[rows, n] = x[rows, d_in] * w[:, col0:col0+n] (+ bias[col0:]) with w's row length ldw.
+void project(const float* x, int64_t rows, int64_t d_in, const float* w, const float* bias,
+             int64_t ldw, int64_t col0, int64_t n, float* out, int64_t ldo) {
+  for (int64_t r = 0; r < rows; ++r) {
+    if (bias)
+      std::memcpy(out + r * ldo, bias + col0, sizeof(float) * n);
+    else
+      std::memset(out + r * ldo, 0, sizeof(float) * n);
+  }
+  sgemm(false, false, rows, n, d_in, 1.0f, x, d_in, w + col0, ldw, 1.0f, out, ldo);
+}
+
+struct Counters {
+  std::atomic<int64_t> exp_total{0}, exp_needed{0}, wsum_total{0}, wsum_needed{0}, wsum_done{0},
+      vgen_total{0}, vgen_done{0}, empty_rows{0};
+};
+
+struct Matrix {
+  const float* data;
+  int64_t ld;
+};
+
+class AttentionRun {
+ public:
+  AttentionRun(const AttentionBlock& b, const AttentionPointers& p, const OptOptions& o,
+               int threads)
+      : b_(b), p_(p), o_(o), threads_(threads) {
+    chunk_ = o.column_based ? std::min(std::max<int64_t>(1, o.key_chunk), b.nk) : b.nk;
+    chunks_ = (b.nk + chunk_ - 1) / chunk_;
+    groups_ = b.batch * b.heads;
+    per_head_ = b.has_projections && o.partial_head;
+  }
+
+  void run(OptStats& stats) {
+    prepare_projections();
+    int64_t per_group_bytes = chunks_ * b_.nq * (b_.dv + 2) * 4;
+    int64_t window = std::clamp<int64_t>(
+        kPartialBudgetBytes / std::max<int64_t>(1, per_group_bytes), 1, groups_);
+    for (int64_t g0 = 0; g0 < groups_; g0 += window) {
+      int64_t gn = std::min(window, groups_ - g0);
+      partial_o_.assign(static_cast<size_t>(gn * chunks_ * b_.nq * b_.dv), 0.0f);
+      partial_m_.assign(static_cast<size_t>(gn * chunks_ * b_.nq), kNegInf);
+      partial_l_.assign(static_cast<size_t>(gn * chunks_ * b_.nq), 0.0f);
+      if (per_head_) {
+#pragma omp parallel for num_threads(threads_) schedule(dynamic, 1)
+        for (int64_t g = g0; g < g0 + gn; ++g) generate_q(g);
+      }
+      ScheduleTiming timing =
+          run_items(o_.schedule, gn, chunks_, threads_, o_.schedule_seed,
+                    [&](int64_t item) { chunk_item(g0 + item / chunks_, item % chunks_, g0); });
+      stats.busy_s += timing.busy_s;
+      stats.makespan_s += timing.makespan_s;
+#pragma omp parallel for num_threads(threads_) schedule(dynamic, 1)
+      for (int64_t g = g0; g < g0 + gn; ++g) merge(g, g0);
+    }
+    if (b_.has_projections) attention_fc();
+    stats.exp_total += counters_.exp_total, stats.exp_needed += counters_.exp_needed;
+    stats.wsum_macs_total += counters_.wsum_total, stats.wsum_macs_needed += counters_.wsum_needed;
+    stats.wsum_macs_done += counters_.wsum_done;
+    stats.vgen_rows_total += counters_.vgen_total, stats.vgen_rows_done += counters_.vgen_done;
+    stats.empty_rows += counters_.empty_rows;
+  }
+
+ private:
+  int64_t hd_k() const { return b_.heads * b_.dk; }
+  int64_t hd_v() const { return b_.heads * b_.dv; }
+
+  // Without partial-head update, Q/K/V are whole GEMMs on all threads, as in the baseline.
+  void prepare_projections() {
+    if (!b_.has_projections) return;
+    int64_t nq_rows = b_.batch * b_.nq, nk_rows = b_.batch * b_.nk;
+    if (per_head_) {
+      q_.assign(static_cast<size_t>(groups_ * b_.nq * b_.dk), 0.0f);
+      return;
+    }
+    q_.resize(static_cast<size_t>(nq_rows * hd_k()));
+    k_.resize(static_cast<size_t>(nk_rows * hd_k()));
+    v_.resize(static_cast<size_t>(nk_rows * hd_v()));
+    fill_rows(q_.data(), nq_rows, hd_k(), p_.bq);
+    fill_rows(k_.data(), nk_rows, hd_k(), p_.bk);
+    fill_rows(v_.data(), nk_rows, hd_v(), p_.bv);
+    sgemm(false, false, nq_rows, hd_k(), b_.d_in, 1.0f, p_.xq, b_.d_in, p_.wq, hd_k(), 1.0f,
+          q_.data(), hd_k());
+    sgemm(false, false, nk_rows, hd_k(), b_.d_in_kv, 1.0f, p_.xk, b_.d_in_kv, p_.wk, hd_k(), 1.0f,
+          k_.data(), hd_k());
+    sgemm(false, false, nk_rows, hd_v(), b_.d_in_kv, 1.0f, p_.xv, b_.d_in_kv, p_.wv, hd_v(), 1.0f,
+          v_.data(), hd_v());
+    counters_.vgen_total += nk_rows * b_.heads;
+    counters_.vgen_done += nk_rows * b_.heads;
+  }
+
+  void generate_q(int64_t g) {
+    int64_t bi = g / b_.heads, h = g % b_.heads;
+    project(p_.xq + bi * b_.nq * b_.d_in, b_.nq, b_.d_in, p_.wq, p_.bq, hd_k(), h * b_.dk, b_.dk,
+            q_.data() + g * b_.nq * b_.dk, b_.dk);
+  }
+
+  Matrix query(int64_t g) const {
+    if (!b_.has_projections) return {p_.q + g * b_.nq * b_.dk, b_.dk};
+    if (per_head_) return {q_.data() + g * b_.nq * b_.dk, b_.dk};
+    int64_t bi = g / b_.heads, h = g % b_.heads;
+    return {q_.data() + bi * b_.nq * hd_k() + h * b_.dk, hd_k()};
+  }
+
+  // Keys [c0, c0+n) of group g as rows (or, for a transposed core K, as columns).
+  Matrix keys(int64_t g, int64_t c0, int64_t n, std::vector<float>& scratch) const {
+    int64_t bi = g / b_.heads, h = g % b_.heads;
+    if (!b_.has_projections) {
+      const float* k = p_.k + (b_.k_batch == 1 ? 0 : g) * b_.nk * b_.dk;
+      return b_.k_transposed ? Matrix{k + c0, b_.nk} : Matrix{k + c0 * b_.dk, b_.dk};
+    }
+    if (!per_head_) return {k_.data() + (bi * b_.nk + c0) * hd_k() + h * b_.dk, hd_k()};
+    scratch.resize(static_cast<size_t>(n * b_.dk));
+    project(p_.xk + (bi * b_.nk + c0) * b_.d_in_kv, n, b_.d_in_kv, p_.wk, p_.bk, hd_k(), h * b_.dk,
+            b_.dk, scratch.data(), b_.dk);
+    return {scratch.data(), b_.dk};
+  }
+
+  // Value rows for the listed keys (global key indices), packed [count, dv]; V-Gen happens here
+  // under partial-head update, so skipped keys cost nothing.
+  Matrix values(int64_t g, const std::vector<int64_t>& rows, bool contiguous,
+                std::vector<float>& scratch, std::vector<float>& gather) {
+    int64_t bi = g / b_.heads, h = g % b_.heads, n = static_cast<int64_t>(rows.size());
+    scratch.resize(static_cast<size_t>(std::max<int64_t>(1, n) * b_.dv));
+    if (per_head_) {
+      counters_.vgen_total += chunk_len(rows);
+      counters_.vgen_done += n;
+      const float* x = p_.xv + (bi * b_.nk) * b_.d_in_kv;
+      if (contiguous) {
+        project(x + rows[0] * b_.d_in_kv, n, b_.d_in_kv, p_.wv, p_.bv, hd_v(), h * b_.dv, b_.dv,
+                scratch.data(), b_.dv);
+        return {scratch.data(), b_.dv};
+      }
+      gather.resize(static_cast<size_t>(std::max<int64_t>(1, n) * b_.d_in_kv));
+      for (int64_t i = 0; i < n; ++i)
+        std::memcpy(gather.data() + i * b_.d_in_kv, x + rows[static_cast<size_t>(i)] * b_.d_in_kv,
+                    sizeof(float) * b_.d_in_kv);
+      project(gather.data(), n, b_.d_in_kv, p_.wv, p_.bv, hd_v(), h * b_.dv, b_.dv, scratch.data(),
+              b_.dv);
+      return {scratch.data(), b_.dv};
+    }
+    Matrix full = b_.has_projections
+                      ? Matrix{v_.data() + bi * b_.nk * hd_v() + h * b_.dv, hd_v()}
+                      : Matrix{p_.v + (b_.v_batch == 1 ? 0 : g) * b_.nk * b_.dv, b_.dv};
+    if (contiguous) return {full.data + rows[0] * full.ld, full.ld};
+    for (int64_t i = 0; i < n; ++i)
+      std::memcpy(scratch.data() + i * b_.dv, full.data + rows[static_cast<size_t>(i)] * full.ld,
+                  sizeof(float) * b_.dv);
+    return {scratch.data(), b_.dv};
+  }
+  int64_t chunk_len(const std::vector<int64_t>&) const { return current_chunk_len_; }
+
+  void chunk_item(int64_t g, int64_t c, int64_t g0) {
+    thread_local std::vector<float> k_scratch, v_scratch, gather, scores, weights;
+    thread_local std::vector<int64_t> needed;
+    thread_local std::vector<int64_t> zeros;
+    int64_t c0 = c * chunk_, n = std::min(chunk_, b_.nk - c0), nq = b_.nq;
+    Matrix q = query(g);
+    Matrix k = keys(g, c0, n, k_scratch);
+    scores.resize(static_cast<size_t>(nq * n));
+    sgemm(false, !b_.k_transposed || b_.has_projections, nq, n, b_.dk, b_.scale, q.data, q.ld,
+          k.data, k.ld, 0.0f, scores.data(), n);
+    // Zero skipping: scores below the threshold are zero probabilities; V-Gen skipping drops
+    // keys whose column is (almost) all zeros.
+    bool zs = o_.zero_skip;
+    float threshold = static_cast<float>(o_.score_threshold);
+    needed.clear();
+    zeros.assign(static_cast<size_t>(n), 0);
+    int64_t kept = 0;
+    if (zs) {
+      for (int64_t i = 0; i < nq; ++i)
+        for (int64_t j = 0; j < n; ++j)
+          zeros[static_cast<size_t>(j)] += scores[i * n + j] < threshold;
+    }
+    for (int64_t j = 0; j < n; ++j) {
+      double ratio = static_cast<double>(zeros[static_cast<size_t>(j)]) / static_cast<double>(nq);
+      if (o_.vgen_skip && ratio > o_.zero_ratio_threshold) continue;
+      needed.push_back(c0 + j);
+      kept += nq - zeros[static_cast<size_t>(j)];
+    }
+    int64_t m = static_cast<int64_t>(needed.size());
+    bool contiguous = m == n;
+    // Partial softmax over the needed columns: chunk max, exponentials, partial sums.
+    weights.resize(static_cast<size_t>(std::max<int64_t>(1, nq * m)));
+    int64_t slot = ((g - g0) * chunks_ + c);
+    float* m_out = partial_m_.data() + slot * nq;
+    float* l_out = partial_l_.data() + slot * nq;
+    for (int64_t i = 0; i < nq; ++i) {
+      const float* s = scores.data() + i * n;
+      float* e = weights.data() + i * m;
+      for (int64_t j = 0; j < m; ++j) e[j] = s[needed[static_cast<size_t>(j)] - c0];
+      float row_max = kNegInf;
+      for (int64_t j = 0; j < m; ++j)
+        row_max = std::max(row_max, (!zs || e[j] >= threshold) ? e[j] : kNegInf);
+      float sum = 0.0f;
+      if (row_max != kNegInf) {
+        for (int64_t j = 0; j < m; ++j) {
+          float value = fast_exp(e[j] - row_max);
+          e[j] = (!zs || e[j] >= threshold) ? value : 0.0f;
+          sum += e[j];
+        }
+      } else {
+        std::fill(e, e + m, 0.0f);
+      }
+      m_out[i] = row_max;
+      l_out[i] = sum;
+    }
+    float* o_out = partial_o_.data() + slot * nq * b_.dv;
+    if (m > 0) {
+      current_chunk_len_ = n;
+      Matrix v = values(g, needed, contiguous, v_scratch, gather);
+      sgemm(false, false, nq, b_.dv, m, 1.0f, weights.data(), m, v.data, v.ld, 0.0f, o_out, b_.dv);
+    } else if (per_head_) {
+      counters_.vgen_total += n;
+    }
+    counters_.exp_total += nq * n;
+    counters_.exp_needed += zs ? kept : nq * n;
+    counters_.wsum_total += nq * n * b_.dv;
+    counters_.wsum_needed += (zs ? kept : nq * m) * b_.dv;
+    counters_.wsum_done += nq * m * b_.dv;
+  }
+
+  // Lazy division (Eq. 4): merge the chunks' partial sums in chunk order, divide once.
+  void merge(int64_t g, int64_t g0) {
+    int64_t nq = b_.nq, dv = b_.dv;
+    int64_t bi = g / b_.heads, h = g % b_.heads;
+    float* out =
+        b_.has_projections ? attention_.data() + bi * nq * hd_v() + h * dv : p_.out + g * nq * dv;
+    int64_t ld = b_.has_projections ? hd_v() : dv;
+    int64_t base = (g - g0) * chunks_;
+    for (int64_t i = 0; i < nq; ++i) {
+      float row_max = kNegInf;
+      for (int64_t c = 0; c < chunks_; ++c)
+        row_max = std::max(row_max, partial_m_[static_cast<size_t>((base + c) * nq + i)]);
+      float* a = out + i * ld;
+      std::fill(a, a + dv, 0.0f);
+      if (row_max == kNegInf) {
+        counters_.empty_rows += 1;
+        continue;
+      }
+      float total = 0.0f;
+      for (int64_t c = 0; c < chunks_; ++c) {
+        float mc = partial_m_[static_cast<size_t>((base + c) * nq + i)];
+        if (mc == kNegInf) continue;
+        float factor = fast_exp(mc - row_max);
+        total += partial_l_[static_cast<size_t>((base + c) * nq + i)] * factor;
+        const float* o = partial_o_.data() + ((base + c) * nq + i) * dv;
+        for (int64_t j = 0; j < dv; ++j) a[j] += o[j] * factor;
+      }
+      float inverse = 1.0f / total;
+      for (int64_t j = 0; j < dv; ++j) a[j] *= inverse;
+    }
+  }
+
+  void attention_fc() {
+    int64_t rows = b_.batch * b_.nq;
+    if (!o_.partial_head) {
+      fill_rows(p_.out, rows, b_.d_out, p_.bo);
+      sgemm(false, false, rows, b_.d_out, hd_v(), 1.0f, attention_.data(), hd_v(), p_.wo, b_.d_out,
+            1.0f, p_.out, b_.d_out);
+      return;
+    }
+    int64_t rb = std::max<int64_t>(1, o_.row_block);
+    int64_t blocks = (rows + rb - 1) / rb;
+#pragma omp parallel for num_threads(threads_) schedule(dynamic, 1)
+    for (int64_t blk = 0; blk < blocks; ++blk) {
+      int64_t r0 = blk * rb, n = std::min(rb, rows - r0);
+      fill_rows(p_.out + r0 * b_.d_out, n, b_.d_out, p_.bo);
+      for (int64_t h = 0; h < b_.heads; ++h)  // partial attention FC, reduce-sum in head order
+        sgemm(false, false, n, b_.d_out, b_.dv, 1.0f, attention_.data() + r0 * hd_v() + h * b_.dv,
+              hd_v(), p_.wo + h * b_.dv * b_.d_out, b_.d_out, 1.0f, p_.out + r0 * b_.d_out,
+              b_.d_out);
+    }
+  }
+
+ public:
+  void allocate_attention() {
+    if (b_.has_projections) attention_.resize(static_cast<size_t>(b_.batch * b_.nq * hd_v()));
+  }
+
+ private:
+  const AttentionBlock& b_;
+  const AttentionPointers& p_;
+  const OptOptions& o_;
+  int threads_;
+  int64_t chunk_ = 1, chunks_ = 1, groups_ = 1;
+  bool per_head_ = false;
+  static thread_local int64_t current_chunk_len_;
+  std::vector<float> q_, k_, v_, attention_, partial_o_, partial_m_, partial_l_;
+  Counters counters_;
+};
+
+thread_local int64_t AttentionRun::current_chunk_len_ = 0;
+
+}  // namespace
+
+void run_attention_block(const AttentionBlock& block, const AttentionPointers& p,
+                         const OptOptions& options, int threads, OptStats& stats) {
+  AttentionRun run(block, p, options, threads);
+  run.allocate_attention();
+  run.run(stats);
+}
+
+}  // namespace tessera::run

@@ -1,0 +1,128 @@
+// The engine end to end: NLP-Opt equals the baseline with skipping off (1e-4 relative) on all
+// three NLP-Fast models, outputs do not depend on the thread count or the schedule, skipping
+// reports what it skipped, and bad input gets clear errors.
+#include "tessera/run/engine.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "tessera/core/error.h"
+#include "tessera/run/nlp_fast_models.h"
+
+namespace tessera::run {
+namespace {
+
+double max_relative_difference(const std::vector<float>& a, const std::vector<float>& b) {
+  double max_ref = 0, max_diff = 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    max_ref = std::max(max_ref, std::fabs(static_cast<double>(b[i])));
+    max_diff = std::max(max_diff, std::fabs(static_cast<double>(a[i]) - b[i]));
+  }
+  return max_diff / max_ref;
+}
+
+NlpFastConfig small() {
+  NlpFastConfig c;
+  c.layers = 2, c.seq = 40, c.hidden = 32, c.heads = 4, c.ffn = 72, c.batch = 2;
+  return c;
+}
+
+RunOptions opts(const std::string& opt, int threads) {
+  RunOptions o;
+  o.threads = threads;
+  o.repeat = 1;
+  o.opt = parse_opt(opt, 0.0, 0.99);
+  o.opt.key_chunk = 16;  // several chunks, one ragged
+  o.opt.ffn_chunk = 32;
+  o.opt.row_block = 24;
+  return o;
+}
+
+void expect_opt_equals_baseline(const model::Graph& g) {
+  RunResult base = run_graph(g, opts("none", 2));
+  for (std::string opt : {"p", "c", "f", "p,c", "mp"}) {
+    RunResult fast = run_graph(g, opts(opt, 2));
+    EXPECT_LT(max_relative_difference(fast.output, base.output), 1e-4) << g.name << " " << opt;
+  }
+}
+
+TEST(RunEngine, OptimisedBertEqualsBaseline) { expect_opt_equals_baseline(build_bert(small())); }
+TEST(RunEngine, OptimisedTransformerEqualsBaseline) {
+  expect_opt_equals_baseline(build_transformer(small()));
+}
+TEST(RunEngine, OptimisedMemnetEqualsBaseline) {
+  NlpFastConfig c = small();
+  c.queries = 3, c.seq = 100;
+  expect_opt_equals_baseline(build_memnet(c));
+}
+
+TEST(RunEngine, FusedBlocksReplaceTheirNodes) {
+  model::Graph g = build_bert(small());
+  RunResult fast = run_graph(g, opts("mp", 1));
+  int attention = 0, ffn = 0;
+  for (const OpTiming& op : fast.ops) {
+    attention += op.role == "attention_block";
+    ffn += op.role == "ffn_block";
+  }
+  EXPECT_EQ(attention, 2);
+  EXPECT_EQ(ffn, 2);
+}
+
+TEST(RunEngine, SameSeedSameOutputWhateverTheThreadsAndSchedule) {
+  model::Graph g = build_bert(small());
+  for (std::string opt : {"none", "mp", "all"}) {
+    RunResult one = run_graph(g, opts(opt, 1));
+    RunResult two = run_graph(g, opts(opt, 2));
+    EXPECT_EQ(one.output, two.output) << opt;
+  }
+  RunOptions o = opts("all", 2);
+  RunResult dynamic = run_graph(g, o);
+  for (Schedule s : {Schedule::HeadFirst, Schedule::ChunkFirst, Schedule::Random}) {
+    o.opt.schedule = s;
+    EXPECT_EQ(run_graph(g, o).output, dynamic.output) << schedule_name(s);
+  }
+}
+
+TEST(RunEngine, ZeroSkippingCountsWhatItSkipsAndBoundsTheDeviation) {
+  model::Graph g = build_bert(small());
+  RunResult r = run_graph(g, opts("all", 2));
+  EXPECT_GT(r.stats.exp_total, 0);
+  EXPECT_LT(r.stats.exp_needed, r.stats.exp_total);  // threshold 0 drops negative scores
+  EXPECT_GT(r.stats.exp_needed, r.stats.exp_total / 10);
+  EXPECT_LE(r.stats.wsum_macs_done, r.stats.wsum_macs_total);
+  EXPECT_GE(r.output_deviation, 0.0);
+  EXPECT_GT(r.output_deviation, 0.0);  // skipping changes the output...
+  EXPECT_LT(r.output_deviation, 1.0);  // ...but not beyond recognition
+  // A zero-ratio threshold of 0 skips every key whose column has any skipped score.
+  RunOptions aggressive = opts("all", 2);
+  aggressive.opt.zero_ratio_threshold = 0.0;
+  RunResult a = run_graph(g, aggressive);
+  EXPECT_LT(a.stats.vgen_rows_done, a.stats.vgen_rows_total);
+}
+
+TEST(RunEngine, DifferentSeedsGiveDifferentOutputs) {
+  model::Graph g = build_bert(small());
+  RunOptions a = opts("none", 1), b = a;
+  b.seed = 2;
+  EXPECT_NE(run_graph(g, a).output, run_graph(g, b).output);
+}
+
+TEST(RunEngine, BadInputIsAClearError) {
+  EXPECT_THROW(resolve_graph("nlp-fast-bert:heads=5"), Error);
+  EXPECT_THROW(resolve_graph("nlp-fast-bert:depth=2"), Error);
+  EXPECT_THROW(parse_opt("all", 1.5, 0.9), Error);
+  EXPECT_THROW(parse_opt("all", 0.0, -0.1), Error);
+  EXPECT_THROW(parse_opt("warp", 0.0, 0.9), Error);
+  try {
+    RunOptions o;
+    model::Graph g = resolve_graph("nlp-fast-bert:seq=65536,layers=1");
+    run_graph(g, o);
+    FAIL() << "expected a memory error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("GiB"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace tessera::run
