@@ -94,7 +94,7 @@ int run_roofline(const RooflineArgs& args) {
             << format_si(roofs.bandwidth_bytes_per_s) << "B/s, ridge point "
             << format_fixed(roofs.ridge_intensity(), 1) << " ops/byte\n";
   std::cout << "end to end: " << format_si(flops) << "FLOPs, intensity " << format_fixed(model_i, 2)
-            << " ops/byte, latency " << format_si(cost.total.latency_s) << "s, "
+            << " ops/byte, latency " << report::format_seconds(cost.total.latency_s) << ", "
             << format_si(model_rate) << "OP/s ("
             << format_percent(roofs.matrix_ops_per_s > 0 ? model_rate / roofs.matrix_ops_per_s : 0)
             << " of matrix peak)\n";

@@ -1,6 +1,7 @@
 // Cost reports: see include/tessera/report/cost_report.h.
 #include "tessera/report/cost_report.h"
 
+#include <cmath>
 #include <sstream>
 
 #include "tessera/core/text_table.h"
@@ -32,7 +33,22 @@ double traffic_bytes(const perf::Cost& c) {
   return total;
 }
 
+std::string scaled(double value, const char* unit) {
+  static const char* kPrefix[] = {"", "m", "u", "n", "p"};
+  int index = 0;
+  double magnitude = std::fabs(value);
+  while (magnitude > 0 && magnitude < 1.0 && index < 4) {
+    magnitude *= 1000;
+    value *= 1000;
+    ++index;
+  }
+  return format_si(value) + " " + kPrefix[index] + unit;
+}
+
 }  // namespace
+
+std::string format_seconds(double seconds) { return scaled(seconds, "s"); }
+std::string format_joules(double joules) { return scaled(joules, "J"); }
 
 size_t unsupported_op_count(const perf::ModelCost& cost) {
   size_t n = 0;
@@ -101,11 +117,10 @@ std::string cost_table(const perf::ModelCost& cost, const workload::Workload& w,
   TextTable groups({"group", "latency", "% time", "util", "energy", "DRAM bytes", "intensity"});
   auto row = [&](const std::string& name, const perf::Cost& c, double flops) {
     double bytes = traffic_bytes(c);
-    groups.add_row({name, format_si(c.latency_s) + "s",
+    groups.add_row({name, format_seconds(c.latency_s),
                     format_percent(total_s > 0 ? c.latency_s / total_s : 0),
-                    format_percent(c.utilization),
-                    c.has_energy() ? format_si(c.energy_j) + "J" : "-", format_si(bytes),
-                    format_fixed(bytes > 0 ? flops / bytes : 0, 2)});
+                    format_percent(c.utilization), c.has_energy() ? format_joules(c.energy_j) : "-",
+                    format_si(bytes), format_fixed(bytes > 0 ? flops / bytes : 0, 2)});
   };
   std::map<std::string, double> group_flops;
   for (const auto& op : w.ops) group_flops[op.group] += static_cast<double>(op.flops);
@@ -113,7 +128,7 @@ std::string cost_table(const perf::ModelCost& cost, const workload::Workload& w,
   groups.add_separator();
   row("total", cost.total, static_cast<double>(w.totals.flops));
   out << groups.render();
-  out << "\nlatency: " << format_si(total_s) << "s   throughput: "
+  out << "\nlatency: " << format_seconds(total_s) << "   throughput: "
       << format_si(total_s > 0 ? static_cast<double>(w.totals.flops) / total_s : 0) << "FLOP/s\n";
   size_t unsupported = unsupported_op_count(cost);
   if (unsupported > 0) {
@@ -128,7 +143,7 @@ std::string cost_table(const perf::ModelCost& cost, const workload::Workload& w,
     for (const auto& oc : cost.ops) {
       const auto& op = w.ops[oc.op_index];
       ops.add_row({op.name, std::string(model::op_kind_name(op.kind)), oc.cost.unit,
-                   std::string(perf::bound_name(oc.cost.bound)), format_si(oc.cost.latency_s) + "s",
+                   std::string(perf::bound_name(oc.cost.bound)), format_seconds(oc.cost.latency_s),
                    format_percent(oc.cost.utilization), format_fixed(oc.cost.intensity, 2),
                    oc.cost.note});
     }

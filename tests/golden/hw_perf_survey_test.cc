@@ -193,5 +193,30 @@ TEST(HwPerfSurveyAppendixA5, ResNet50AgainstBertBase) {
   EXPECT_GT(wide_speedup, speedup);
 }
 
+// Figs. 31-32: the GPT-2 decoder generating l tokens (KV cache, closed forms) is slower than
+// BERT-Base encoding l tokens with about the same FLOPs (low intensity: matrix-vector
+// products re-read every weight per token), and its act-to-act share grows with l.
+TEST(HwPerfSurveyAppendixA5, DecoderSlowerThanEncoder) {
+  double previous_share = -1;
+  for (int64_t seq : {128, 512, 2048}) {
+    workload::AnalysisOptions options;
+    options.mode = workload::Mode::Decoder;
+    workload::Workload w =
+        workload::analyze_model(model::resolve_model("gpt2:seq=" + std::to_string(seq)), options);
+    ModelCost gpt =
+        evaluate_workload(AnalyticalEvaluator(), w, hw::load_hardware("survey-analytical"));
+    double bert = run("bert-base:seq=" + std::to_string(seq)).cost.total.latency_s;
+    double act = 0;
+    for (const auto& [name, c] : gpt.groups)
+      if (name == "act_to_act") act = c.latency_s / gpt.total.latency_s;
+    std::printf("GPT-2 l=%-5lld %.4f s vs BERT-Base %.4f s (%.1fx), act-to-act %.1f%%\n",
+                static_cast<long long>(seq), gpt.total.latency_s, bert, gpt.total.latency_s / bert,
+                100 * act);
+    EXPECT_GT(gpt.total.latency_s, 2 * bert);
+    EXPECT_GT(act, previous_share);
+    previous_share = act;
+  }
+}
+
 }  // namespace
 }  // namespace tessera::perf

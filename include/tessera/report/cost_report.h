@@ -20,6 +20,11 @@ std::string cost_table(const perf::ModelCost& cost, const workload::Workload& wo
                        const hw::Hardware& hw, bool show_ops);
 std::string cost_csv(const perf::ModelCost& cost, const workload::Workload& workload);
 
+// Seconds for humans with a unit that keeps 3 significant digits: "13.4 ms", "5.99 s", "870 ns".
+std::string format_seconds(double seconds);
+// Joules likewise: "0.26 J", "41.2 mJ".
+std::string format_joules(double joules);
+
 // Number of ops the hardware could not run (Bound::Unsupported).
 size_t unsupported_op_count(const perf::ModelCost& cost);
 
