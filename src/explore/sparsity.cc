@@ -10,11 +10,13 @@ namespace {
 
 // The microbenchmark of Sec. IV: M x N int8 weights, N x K batched dense vectors.
 constexpr double kM = 1024, kN = 1024, kK = 32;
-constexpr double kAlpha = 1.0;          // decompression overlapped with compute (paper)
-constexpr double kHbmBytesPerS = 700e9; // Table I
+constexpr double kAlpha = 1.0;           // decompression overlapped with compute (paper)
+constexpr double kHbmBytesPerS = 700e9;  // Table I
 
 // CSR over 256x256 tiles: 1 B column index per non-zero, 1 B per tile row, 2 B per tile.
-double csr_bytes(double x) { return kM * kN * (2 * x) + kM * (kN / 256) + 2 * (kM / 256) * (kN / 256); }
+double csr_bytes(double x) {
+  return kM * kN * (2 * x) + kM * (kN / 256) + 2 * (kM / 256) * (kN / 256);
+}
 
 }  // namespace
 
@@ -27,7 +29,8 @@ SparsityCurve sparsity_curve(const std::string& arch, const chip::ChipReport& ch
   const double s_v = (kN + kM) * kK, s_w = kM * kN;
   double e_op = 0, e_byte = 0;
   for (const auto& comp : chip.components) {
-    if (comp.name == "tensor_unit" || comp.name == "reduction_tree") e_op = comp.energy_pj.at("mac") / 2;
+    if (comp.name == "tensor_unit" || comp.name == "reduction_tree")
+      e_op = comp.energy_pj.at("mac") / 2;
     if (comp.name == "memory:mem") e_byte += comp.energy_pj.at("read_byte");
     if (comp.name == "memory_controller") e_byte += 8 * comp.energy_pj.at("bit");
   }

@@ -1,7 +1,8 @@
 // Unit tests of the chip model's levels: technology table, logic fits, SRAM arrays, parser.
+#include "tessera/chip/chip_model.h"
+
 #include <gtest/gtest.h>
 
-#include "tessera/chip/chip_model.h"
 #include "tessera/chip/circuits.h"
 #include "tessera/chip/energy_export.h"
 #include "tessera/chip/spec_parser.h"
@@ -29,8 +30,8 @@ TEST(ChipCircuits, HorowitzFitsAt45nm) {
   EXPECT_NEAR(adder(t, model::DType::Int32).energy_pj, 0.1, 0.015);
   EXPECT_NEAR(multiplier(t, model::DType::Fp32).energy_pj, 3.7, 0.3);
   // bf16 multiply ~0.62x fp16 (TPUv4i 7 nm ratio 0.21/0.34): a check, not a fit point.
-  const double ratio = multiplier(t, model::DType::Bf16).energy_pj /
-                       multiplier(t, model::DType::Fp16).energy_pj;
+  const double ratio =
+      multiplier(t, model::DType::Bf16).energy_pj / multiplier(t, model::DType::Fp16).energy_pj;
   EXPECT_NEAR(ratio, 0.62, 0.1);
 }
 
@@ -48,8 +49,9 @@ TEST(ChipSram, HorowitzCacheReadEnergies) {
 }
 
 TEST(ChipParser, StrictKeysAndPresets) {
-  EXPECT_THROW(parse_chip_spec("name: x\ntechnology: {node_nm: 28}\nclock_mhz: 700\nbogus: 1\n", "t"),
-               Error);
+  EXPECT_THROW(
+      parse_chip_spec("name: x\ntechnology: {node_nm: 28}\nclock_mhz: 700\nbogus: 1\n", "t"),
+      Error);
   try {
     parse_chip_spec("name: x\ntechnology: {node_nm: 28, vddd: 1}\nclock_mhz: 7\n", "t.yaml");
   } catch (const Error& e) {
@@ -85,6 +87,13 @@ TEST(ChipModel, EnergyTableExport) {
   EXPECT_LT(table.mac(model::DType::Int8), 2.0);
   EXPECT_GT(table.read("unified_buffer"), 0);
   EXPECT_GT(table.read("dram"), table.read("unified_buffer"));
+  const auto hw = chip_hardware(r);
+  EXPECT_NEAR(hw.matrix.at(model::DType::Int8), 91.75e12, 1e11);
+  ASSERT_EQ(hw.memory.size(), 4u);  // UB, accumulators, weight FIFO, DRAM
+  EXPECT_TRUE(hw.memory.back().off_chip);
+  EXPECT_NEAR(hw.memory[0].bandwidth_bytes_per_s, 256 * 700e6, 1);
+  ASSERT_TRUE(hw.pe_array.has_value());
+  EXPECT_EQ(hw.pe_array->rows, 256);
 }
 
 }  // namespace
