@@ -72,7 +72,9 @@ TEST(ChipBrawnyWimpy, ZooLoweringMatchesHandWrittenResNet50) {
   for (const auto& l : cnn_layers("resnet50")) zoo += double(l.pixels * l.k * l.n * l.groups);
   for (const auto& l : resnet50_layers()) hand += double(l.pixels * l.k * l.n * l.groups);
   EXPECT_NEAR(zoo / hand, 1.0, 0.01);
-  EXPECT_NEAR(hand / 1e9, 4.1, 0.1);  // GMAC per 224x224 image
+  // GMAC per 224x224 image: 3.86 for v1 (stride in the first 1x1 of a stage); the often quoted
+  // 4.1 is v1.5 (stride in the 3x3), where that 1x1 runs at the higher resolution.
+  EXPECT_NEAR(hand / 1e9, 3.86, 0.05);
 }
 
 }  // namespace

@@ -21,7 +21,7 @@ struct GemmLayer {
   int64_t groups = 1;  // depthwise: groups = channels, k = R x S, n = 1 per group
 };
 
-// ResNet-50 v1 (He et al. 2016) at 224x224: 53 convolutions + FC (~4.1 GMAC per image),
+// ResNet-50 v1 (He et al. 2016) at 224x224: 53 convolutions + FC (3.86 GMAC per image),
 // written out here as a cross-check of the zoo's lowering.
 std::vector<GemmLayer> resnet50_layers();
 // The conv and matmul layers of a zoo model at batch 1 (e.g. "resnet50", "inception-v3",
