@@ -8,6 +8,7 @@
 #include "tessera/chip/spec_parser.h"
 #include "tessera/chip/sram.h"
 #include "tessera/core/error.h"
+#include "tessera/perf/runtime_power.h"
 
 namespace tessera::chip {
 namespace {
@@ -94,6 +95,30 @@ TEST(ChipModel, EnergyTableExport) {
   EXPECT_NEAR(hw.memory[0].bandwidth_bytes_per_s, 256 * 700e6, 1);
   ASSERT_TRUE(hw.pe_array.has_value());
   EXPECT_EQ(hw.pe_array->rows, 256);
+}
+
+}  // namespace
+}  // namespace tessera::chip
+
+namespace tessera::chip {
+namespace {
+
+TEST(ChipRuntimePower, FullActivityMatchesComponentDynamicPower) {
+  const auto r = evaluate_chip(load_chip_spec("tpu-v1"));
+  perf::Activity a;
+  a.seconds = 1e-3;
+  a.macs = static_cast<double>(r.spec.macs_per_cycle()) * r.clock_hz * a.seconds;
+  const auto p = perf::runtime_power(r, a);
+  const auto* tu = r.find("tensor_unit");
+  // Busy every cycle with random data = the component's dynamic power (TDP adds toggling).
+  EXPECT_NEAR(p.by_component_w.at("tensor_unit"), tu->dynamic_w + tu->leakage_w,
+              1e-6 * tu->dynamic_w);
+  EXPECT_LT(p.total_w, r.tdp_w);
+  a.read_bytes["no_such_memory"] = 1;
+  EXPECT_THROW(perf::runtime_power(r, a), Error);
+  a.read_bytes.clear();
+  a.seconds = 0;
+  EXPECT_THROW(perf::runtime_power(r, a), Error);
 }
 
 }  // namespace
