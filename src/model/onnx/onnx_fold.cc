@@ -18,6 +18,10 @@ struct Value {
   Shape dims;
   std::vector<double> data;
   bool is_int = true;
+  int32_t type = 0;  // onnx::TensorProto::DataType; 0 = INT64 or FLOAT after is_int
+  int32_t onnx_type() const {
+    return type ? type : is_int ? onnx::TensorProto::INT64 : onnx::TensorProto::FLOAT;
+  }
 };
 using Values = std::unordered_map<std::string, Value>;
 
@@ -39,6 +43,7 @@ std::optional<Value> from_tensor(const onnx::TensorProto& t) {
   int64_t n = count(v.dims);
   if (n > kMaxFoldedElements) return std::nullopt;
   v.is_int = is_int_type(t.data_type());
+  v.type = t.data_type();
   const std::string& raw = t.raw_data();
   auto take = [&](auto sample) -> bool {
     using T = decltype(sample);
@@ -91,6 +96,7 @@ std::optional<Value> broadcast(const Value& a, const Value& b,
                                const std::function<double(double, double)>& f) {
   Value out;
   out.is_int = a.is_int && b.is_int;
+  out.type = a.onnx_type() == b.onnx_type() ? a.onnx_type() : 0;
   size_t n = std::max(a.data.size(), b.data.size());
   if (a.data.size() != n && a.data.size() != 1) return std::nullopt;
   if (b.data.size() != n && b.data.size() != 1) return std::nullopt;
@@ -105,6 +111,13 @@ std::optional<Value> broadcast(const Value& a, const Value& b,
 
 int64_t norm_axis(int64_t axis, size_t rank) {
   return axis < 0 ? axis + static_cast<int64_t>(rank) : axis;
+}
+
+bool writable(int32_t type) {
+  return type == onnx::TensorProto::INT64 || type == onnx::TensorProto::INT32 ||
+         type == onnx::TensorProto::BOOL || type == onnx::TensorProto::INT8 ||
+         type == onnx::TensorProto::UINT8 || type == onnx::TensorProto::INT16 ||
+         type == onnx::TensorProto::FLOAT || type == onnx::TensorProto::DOUBLE;
 }
 
 class Folder {
@@ -130,6 +143,10 @@ class Folder {
       for (int k = 0; k < n.input_size(); ++k) {
         const std::string& in = n.input(k);
         if (in.empty() || !values_.count(in) || is_initializer(in)) continue;
+        // Only shape math is written back: float tensors (weights and their copies) stay.
+        const Value& v = values_.at(in);
+        if (!v.is_int && v.data.size() > 1) continue;
+        if (!writable(v.onnx_type())) continue;
         n.set_input(k, write_initializer(in));
         wrote = true;
       }
@@ -151,10 +168,22 @@ class Folder {
     onnx::TensorProto* t = model_.mutable_graph()->add_initializer();
     t->set_name(folded);
     for (int64_t d : v.dims) t->add_dims(d);
-    t->set_data_type(v.is_int ? onnx::TensorProto::INT64 : onnx::TensorProto::FLOAT);
-    for (double x : v.data)
-      v.is_int ? t->add_int64_data(static_cast<int64_t>(x))
-               : t->add_float_data(static_cast<float>(x));
+    t->set_data_type(v.onnx_type());
+    for (double x : v.data) {
+      switch (v.onnx_type()) {
+        case onnx::TensorProto::INT64:
+          t->add_int64_data(static_cast<int64_t>(x));
+          break;
+        case onnx::TensorProto::DOUBLE:
+          t->add_double_data(x);
+          break;
+        case onnx::TensorProto::FLOAT:
+          t->add_float_data(static_cast<float>(x));
+          break;
+        default:
+          t->add_int32_data(static_cast<int32_t>(x));
+      }
+    }
     initializer_names_.insert(folded);
     return folded;
   }
@@ -170,10 +199,13 @@ class Folder {
     if (op == "Constant") {
       const auto* a = find_attr(n, "value");
       if (a && a->has_t()) return from_tensor(a->t());
-      if ((a = find_attr(n, "value_int"))) return Value{{}, {static_cast<double>(a->i())}, true};
+      if ((a = find_attr(n, "value_int")))
+        return Value{{}, {static_cast<double>(a->i())}, true, onnx::TensorProto::INT64};
       if ((a = find_attr(n, "value_ints")))
-        return Value{{a->ints_size()}, {a->ints().begin(), a->ints().end()}, true};
-      if ((a = find_attr(n, "value_float"))) return Value{{}, {a->f()}, false};
+        return Value{
+            {a->ints_size()}, {a->ints().begin(), a->ints().end()}, true, onnx::TensorProto::INT64};
+      if ((a = find_attr(n, "value_float")))
+        return Value{{}, {a->f()}, false, onnx::TensorProto::FLOAT};
       return std::nullopt;
     }
     if (op == "Shape" || op == "Size") {
@@ -202,7 +234,8 @@ class Folder {
     if (op == "Identity") return *a;
     if (op == "Cast") {
       Value v = *a;
-      v.is_int = is_int_type(static_cast<int32_t>(attr_int(n, "to", 1)));
+      v.type = static_cast<int32_t>(attr_int(n, "to", 1));
+      v.is_int = is_int_type(v.type);
       if (v.is_int)
         for (double& x : v.data) x = std::trunc(x);
       return v;
@@ -239,8 +272,10 @@ class Folder {
         if (op == "Or") return x || y;
         return x == y;
       });
-      if (r && (op == "Equal" || op == "Less" || op == "Greater" || op == "And" || op == "Or"))
+      if (r && (op == "Equal" || op == "Less" || op == "Greater" || op == "And" || op == "Or")) {
         r->is_int = true;
+        r->type = onnx::TensorProto::BOOL;
+      }
       return r;
     }
     if (op == "Where" && b && in(n, 2)) {
@@ -250,7 +285,8 @@ class Folder {
               : b->data.size() == size ? b->dims
                                        : c.dims,
               {},
-              b->is_int && c.is_int};
+              b->is_int && c.is_int,
+              b->type};
       for (size_t i = 0; i < size; ++i) {
         auto at = [&](const Value& x) {
           return x.data[x.data.size() == 1 ? 0 : i % x.data.size()];
@@ -292,12 +328,13 @@ class Folder {
         if (!x || x->dims.size() > 1) return std::nullopt;
         v.data.insert(v.data.end(), x->data.begin(), x->data.end());
         v.is_int = v.is_int && x->is_int;
+        v.type = x->onnx_type();
       }
       v.dims = {static_cast<int64_t>(v.data.size())};
       return v;
     }
     if (op == "Gather" && b && a->dims.size() == 1) {
-      Value v{b->dims, {}, a->is_int};
+      Value v{b->dims, {}, a->is_int, a->type};
       int64_t size = static_cast<int64_t>(a->data.size());
       for (double idx : b->data) {
         int64_t k = static_cast<int64_t>(idx) < 0 ? static_cast<int64_t>(idx) + size
@@ -322,7 +359,7 @@ class Folder {
       int64_t s = clampi(st[0], step > 0 ? 0 : -1, step > 0 ? size : size - 1);
       int64_t e = clampi(std::clamp<int64_t>(en[0], -size - 1, size), step > 0 ? 0 : -1,
                          step > 0 ? size : size - 1);
-      Value v{{0}, {}, a->is_int};
+      Value v{{0}, {}, a->is_int, a->type};
       for (int64_t i = s; step > 0 ? i < e : i > e; i += step)
         v.data.push_back(a->data[static_cast<size_t>(i)]);
       v.dims = {static_cast<int64_t>(v.data.size())};
@@ -331,7 +368,7 @@ class Folder {
     if (op == "Range" && b && in(n, 2)) {
       double start = a->data.at(0), limit = b->data.at(0), delta = in(n, 2)->data.at(0);
       if (delta == 0) return std::nullopt;
-      Value v{{0}, {}, a->is_int};
+      Value v{{0}, {}, a->is_int, a->type};
       for (double x = start; delta > 0 ? x < limit : x > limit; x += delta) {
         if (static_cast<int64_t>(v.data.size()) >= kMaxFoldedElements) return std::nullopt;
         v.data.push_back(x);
@@ -340,7 +377,7 @@ class Folder {
       return v;
     }
     if (op == "ConstantOfShape") {
-      Value v{{}, {}, true};
+      Value v{{}, {}, false, onnx::TensorProto::FLOAT};  // ONNX's default fill: float 0
       for (double d : a->data) v.dims.push_back(static_cast<int64_t>(d));
       if (count(v.dims) > kMaxFoldedElements) return std::nullopt;
       double fill = 0;
@@ -348,6 +385,7 @@ class Folder {
         if (auto f = from_tensor(attr->t()); f && f->data.size() == 1) {
           fill = f->data[0];
           v.is_int = f->is_int;
+          v.type = f->type;
         }
       v.data.assign(static_cast<size_t>(count(v.dims)), fill);
       return v;
@@ -378,13 +416,64 @@ class Folder {
   std::unordered_set<std::string> initializer_names_;
 };
 
+// ONNX 1.12 infers only the rank of an Einsum's output; its dimensions follow from the equation.
+// Writes them into value_info. Returns whether anything was written.
+bool patch_einsum_shapes(onnx::ModelProto& model, const ShapeMap& shapes) {
+  bool wrote = false;
+  onnx::GraphProto& g = *model.mutable_graph();
+  for (const auto& n : g.node()) {
+    if (n.op_type() != "Einsum" || n.output_size() != 1) continue;
+    auto out = shapes.find(n.output(0));
+    if (out != shapes.end() && out->second.known) continue;
+    std::string eq;
+    for (char ch : attr_string(n, "equation"))
+      if (ch != ' ') eq += ch;
+    size_t arrow = eq.find("->");
+    if (arrow == std::string::npos || eq.find('.') != std::string::npos) continue;
+    std::unordered_map<char, int64_t> size;
+    std::string lhs = eq.substr(0, arrow) + ",";
+    int operand = 0;
+    bool ok = true;
+    for (size_t start = 0, comma; (comma = lhs.find(',', start)) != std::string::npos;
+         start = comma + 1, ++operand) {
+      std::string labels = lhs.substr(start, comma - start);
+      auto in = operand < n.input_size() ? shapes.find(n.input(operand)) : shapes.end();
+      if (in == shapes.end() || !in->second.known || in->second.dims.size() != labels.size()) {
+        ok = false;
+        break;
+      }
+      for (size_t i = 0; i < labels.size(); ++i)
+        size[labels[i]] = std::max(size[labels[i]], in->second.dims[i]);
+    }
+    if (!ok || operand != n.input_size()) continue;
+    onnx::ValueInfoProto* info = nullptr;
+    for (auto& v : *g.mutable_value_info())
+      if (v.name() == n.output(0)) info = &v;
+    if (!info) {
+      info = g.add_value_info();
+      info->set_name(n.output(0));
+    }
+    auto* type = info->mutable_type()->mutable_tensor_type();
+    if (type->elem_type() == 0) type->set_elem_type(shapes.at(n.input(0)).elem_type);
+    type->mutable_shape()->clear_dim();
+    for (char ch : eq.substr(arrow + 2)) {
+      if (!size.count(ch)) return wrote;
+      type->mutable_shape()->add_dim()->set_dim_value(size[ch]);
+    }
+    wrote = true;
+  }
+  return wrote;
+}
+
 }  // namespace
 
 ShapeMap fold_and_infer(onnx::ModelProto& model, const std::string& name) {
   ShapeMap shapes = infer_shapes(model, name);
   for (int round = 0; round < 8; ++round) {
     Folder folder(model, shapes);
-    if (!folder.run()) break;
+    bool folded = folder.run();
+    bool patched = patch_einsum_shapes(model, shapes);
+    if (!folded && !patched) break;
     shapes = infer_shapes(model, name);
   }
   return shapes;

@@ -40,6 +40,8 @@ constexpr Simple kUnary[] = {
     {"Expand", OpKind::Expand},
     {"ReduceMean", OpKind::ReduceMean},
     {"Split", OpKind::Split},
+    // Padding copies the tensor into a larger one: data movement like a concat with zeros.
+    {"Pad", OpKind::Concat},
 };
 constexpr Simple kBinary[] = {
     {"Add", OpKind::Add}, {"Sub", OpKind::Sub}, {"Mul", OpKind::Mul},
@@ -194,6 +196,7 @@ class Lowerer {
       ids_[n.output(0)] = value(n.input(0));
       return;
     }
+    if (!is_supported(op)) return unsupported(n, "");
     if (!all_known(n)) return unsupported(n, "unknown shape");
     if (op == "MatMul" || op == "Gemm") return emit_matmul(n, "", n.output(0));
     if (op == "Einsum") return emit_einsum(n);
@@ -267,6 +270,30 @@ class Lowerer {
     for (const auto& s : kBinary)
       if (op == s.onnx) return emit_binary(n, s.kind);
     unsupported(n, "");
+  }
+
+  static bool is_supported(const std::string& op) {
+    static const std::set<std::string> kOther = {"MatMul",
+                                                 "Gemm",
+                                                 "Einsum",
+                                                 "Conv",
+                                                 "ConvTranspose",
+                                                 "MaxPool",
+                                                 "AveragePool",
+                                                 "GlobalAveragePool",
+                                                 "BatchNormalization",
+                                                 "LayerNormalization",
+                                                 "Softmax",
+                                                 "LogSoftmax",
+                                                 "Clip",
+                                                 "Gather",
+                                                 "Concat"};
+    if (kOther.count(op)) return true;
+    for (const auto& s : kUnary)
+      if (op == s.onnx) return true;
+    for (const auto& s : kBinary)
+      if (op == s.onnx) return true;
+    return false;
   }
 
   void emit_binary(const onnx::NodeProto& n, OpKind kind) {

@@ -36,6 +36,7 @@ class RoleAssigner {
     g_.domain = !blocks_.empty() ? Domain::Transformer : any_conv ? Domain::Cnn : Domain::Other;
     assign_layers();
     assign_linears();
+    assign_head();
   }
 
  private:
@@ -214,30 +215,50 @@ class RoleAssigner {
       NodeId start = b.score;
       for (NodeId id : {b.q, b.k, b.v})
         if (id >= 0) start = std::min(start, id);
-      // Pre-LN blocks: the LayerNorm feeding the projections opens the block.
+      // Pre-LN blocks: the LayerNorm feeding only the projections opens the block (in post-LN
+      // blocks the previous block's LayerNorm also feeds the residual).
       if (b.q >= 0) {
         NodeId ln = source(node(b.q).inputs[0]);
-        if (ln >= 0 && node(ln).kind == OpKind::LayerNorm && ln > previous_end)
-          start = std::min(start, ln);
+        bool only_projections = ln >= 0 && node(ln).kind == OpKind::LayerNorm;
+        if (only_projections)
+          for (NodeId u : sinks(node(ln).outputs[0]))
+            only_projections = only_projections && is_projection(u);
+        if (only_projections && ln > previous_end) start = std::min(start, ln);
       }
       starts.push_back(start);
       previous_end = b.context;
     }
-    // The last block ends after its FFN: the last weight matmul fed (through activations) by
-    // it, plus the residual add and LayerNorm that follow.
+    // The last block ends after its FFN (the first linear after the output projection that
+    // feeds an activation, then the linear that activation feeds) and the residual add and
+    // LayerNorm that directly follow; heads such as a pooler stay outside the layers.
     NodeId end = blocks_.back().out >= 0 ? blocks_.back().out : blocks_.back().context;
-    for (NodeId i = end + 1; i < static_cast<NodeId>(g_.nodes.size()); ++i) {
-      const Node& n = node(i);
-      if (is_projection(i) && is_ffn_like(i))
+    NodeId ffn1 = -1, act = -1;
+    for (NodeId i = end + 1; i < static_cast<NodeId>(g_.nodes.size()) && act < 0; ++i)
+      if (is_projection(i))
+        for (NodeId u : sinks(node(i).outputs[0]))
+          if (is_activation(node(u).kind)) ffn1 = i, act = u;
+    for (NodeId i = act + 1; act >= 0 && i < static_cast<NodeId>(g_.nodes.size()); ++i)
+      if (is_projection(i) && source(node(i).inputs[0]) == act) {
         end = i;
-      else if ((n.kind == OpKind::Add || n.kind == OpKind::LayerNorm || is_activation(n.kind)) &&
-               i == end + 1)
-        end = i;
-    }
+        break;
+      }
+    if (ffn1 > end) end = ffn1;
+    while (end + 1 < static_cast<NodeId>(g_.nodes.size()) &&
+           (node(end + 1).kind == OpKind::Add || node(end + 1).kind == OpKind::LayerNorm))
+      ++end;
     for (size_t b = 0; b < starts.size(); ++b) {
       NodeId stop = b + 1 < starts.size() ? starts[b + 1] : end + 1;
       for (NodeId i = starts[b]; i < stop; ++i) node(i).layer = static_cast<int32_t>(b);
     }
+    // Before the first block: the embedding sum and its LayerNorm belong to the embedding (as in
+    // the zoo). After the last: a head's slicing and activation belong to its classifier.
+    for (NodeId i = 0; i < starts.front(); ++i) {
+      Node& n = node(i);
+      if (n.kind != OpKind::Add && n.kind != OpKind::LayerNorm && n.kind != OpKind::Scale) continue;
+      for (TensorId t : n.inputs)
+        if (producer(t) >= 0 && node(producer(t)).role == Role::Embedding) n.role = Role::Embedding;
+    }
+    head_start_ = end + 1;
   }
 
   bool is_ffn_like(NodeId id) {
@@ -264,6 +285,19 @@ class RoleAssigner {
     return false;
   }
 
+  void assign_head() {
+    for (NodeId i = head_start_; i > 0 && i < static_cast<NodeId>(g_.nodes.size()); ++i) {
+      Node& n = node(i);
+      if (n.role == Role::Classifier) continue;
+      bool after = false, before = false;
+      for (TensorId t : n.inputs)
+        after = after || (producer(t) >= 0 && node(producer(t)).role == Role::Classifier);
+      if (is_data_movement(n.kind))
+        for (NodeId u : sinks(n.outputs[0])) before = before || node(u).role == Role::Classifier;
+      if ((after && is_activation(n.kind)) || before) n.role = Role::Classifier;
+    }
+  }
+
   void assign_linears() {
     for (NodeId i = 0; i < static_cast<NodeId>(g_.nodes.size()); ++i) {
       Node& n = node(i);
@@ -286,6 +320,7 @@ class RoleAssigner {
   Graph& g_;
   std::vector<std::vector<NodeId>> users_;
   std::vector<Block> blocks_;
+  NodeId head_start_ = -1;
 };
 
 }  // namespace

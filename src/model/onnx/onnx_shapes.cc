@@ -100,14 +100,23 @@ void bind_dimensions(onnx::ModelProto& model, const LoadOptions& options, const 
 }
 
 ShapeMap infer_shapes(onnx::ModelProto& model, const std::string& name) {
-  try {
-    onnx::ShapeInferenceOptions options(/*check_type=*/false, /*error_mode=*/1,
-                                        /*enable_data_propagation=*/true);
-    onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(), options);
-  } catch (const std::exception& e) {
-    std::string what = e.what();
-    if (auto nl = what.find('\n'); nl != std::string::npos) what.resize(nl);
-    throw Error(name + ": inconsistent shapes: " + what);
+  // Strict inference first so that inconsistent shapes are reported; exporters often write
+  // element types that disagree with inference, which says nothing about shapes, so a type-only
+  // complaint falls back to lenient inference.
+  for (int error_mode : {1, 0}) {
+    try {
+      onnx::ShapeInferenceOptions options(/*check_type=*/false, error_mode,
+                                          /*enable_data_propagation=*/true);
+      onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(), options);
+      break;
+    } catch (const std::exception& e) {
+      std::string what = e.what();
+      if (auto nl = what.find('\n'); nl != std::string::npos) what.resize(nl);
+      bool type_only = what.find("TypeInferenceError") != std::string::npos &&
+                       what.find("ShapeInferenceError] Incompatible") == std::string::npos &&
+                       what.find("dimension") == std::string::npos;
+      if (error_mode == 0 || !type_only) throw Error(name + ": inconsistent shapes: " + what);
+    }
   }
   ShapeMap shapes;
   const auto& graph = model.graph();

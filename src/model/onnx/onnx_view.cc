@@ -31,6 +31,34 @@ bool is_static_source(const std::string& op) {
   return op == "Shape" || op == "Size" || op == "Constant" || op == "ConstantOfShape";
 }
 
+// A weight is a parameter only where some op uses it as one: BatchNorm running statistics are
+// buffers (frameworks do not count them), also when exporters route them through Identity
+// copies or de-duplicate them with equal-valued parameters.
+bool used_as_weight(const GraphView& view, const std::string& name, int depth = 0) {
+  auto it = view.consumers.find(name);
+  if (it == view.consumers.end() || depth > 8) return false;
+  for (int c : it->second) {
+    const onnx::NodeProto& n = *view.nodes[static_cast<size_t>(c)];
+    if (n.op_type() == "BatchNormalization") {
+      for (int i = 0; i < 3 && i < n.input_size(); ++i)
+        if (n.input(i) == name) return true;
+    } else if (is_view_op(n.op_type()) && n.output_size() > 0 &&
+               view.cls(n.output(0)) == ValueClass::Weight) {
+      if (used_as_weight(view, n.output(0), depth + 1)) return true;
+    } else {
+      return true;
+    }
+  }
+  return false;
+}
+
+void mark_unused_weights(GraphView& view) {
+  std::vector<std::string> unused;
+  for (const auto& [name, cls] : view.value_class)
+    if (cls == ValueClass::Weight && !used_as_weight(view, name)) unused.push_back(name);
+  for (const auto& name : unused) view.value_class[name] = ValueClass::Static;
+}
+
 }  // namespace
 
 ValueClass GraphView::cls(const std::string& name) const {
@@ -154,13 +182,6 @@ GraphView make_view(const onnx::GraphProto& graph, const ShapeMap& shapes,
   if (static_cast<int>(view.nodes.size()) != count)
     throw Error(model_name + ": the graph has a cycle");
 
-  // BatchNorm running statistics are buffers, not parameters (as frameworks count them).
-  for (const auto* node : view.nodes)
-    if (node->op_type() == "BatchNormalization")
-      for (int i = 3; i < node->input_size(); ++i)
-        if (view.constants.count(node->input(i)))
-          view.value_class[node->input(i)] = ValueClass::Static;
-
   for (int i = 0; i < static_cast<int>(view.nodes.size()); ++i) {
     const onnx::NodeProto& node = *view.nodes[static_cast<size_t>(i)];
     bool all_static = true, any_weight = false, any_activation = false;
@@ -188,6 +209,7 @@ GraphView make_view(const onnx::GraphProto& graph, const ShapeMap& shapes,
       view.value_class[o] = out;
     }
   }
+  mark_unused_weights(view);
   return view;
 }
 
