@@ -108,7 +108,8 @@ void check_spec(const ChipSpec& s) {
   if (s.tensor_unit.rows < 0 || s.tensor_unit.cols < 0 ||
       (s.tensor_unit.rows > 0) != (s.tensor_unit.cols > 0))
     throw Error("tensor_unit.rows and tensor_unit.cols must both be positive (or both absent)");
-  if (s.tensor_unit.rows > 0) positive(static_cast<double>(s.tensor_unit.count), "tensor_unit.count");
+  if (s.tensor_unit.rows > 0)
+    positive(static_cast<double>(s.tensor_unit.count), "tensor_unit.count");
   if (s.reduction_tree.inputs < 0) throw Error("reduction_tree.inputs must be positive");
   if (s.reduction_tree.inputs > 0)
     positive(static_cast<double>(s.reduction_tree.count), "reduction_tree.count");
@@ -228,8 +229,8 @@ ChipReport evaluate_chip(const ChipSpec& spec) {
   if (searched) {
     clock = spec.target_tops * 1e12 / (2 * macs);
   } else if (spec.target_tops > 0 && 2 * macs * clock / 1e12 < spec.target_tops * (1 - 1e-6)) {
-    throw Error("contradictory spec: " + std::to_string(static_cast<int64_t>(macs)) +
-                " MACs at " + std::to_string(clock / 1e6) + " MHz give " +
+    throw Error("contradictory spec: " + std::to_string(static_cast<int64_t>(macs)) + " MACs at " +
+                std::to_string(clock / 1e6) + " MHz give " +
                 std::to_string(2 * macs * clock / 1e12) + " TOPS, below target_tops " +
                 std::to_string(spec.target_tops));
   }

@@ -31,8 +31,8 @@ std::string chip_report_table(const ChipReport& r, bool with_parts) {
       << format_fixed(r.white_space_mm2, 1) << " mm2), TDP " << format_fixed(r.tdp_w, 1)
       << " W (leakage " << format_fixed(r.leakage_w, 1) << " W), critical path "
       << format_fixed(r.critical_path_s * 1e9, 3) << " ns in " << r.critical_component << "\n\n";
-  TextTable table({"component", "n", "area_mm2", "area%", "tdp_w", "tdp%", "leak_w",
-                   "path_ns", "stages", "detail"});
+  TextTable table({"component", "n", "area_mm2", "area%", "tdp_w", "tdp%", "leak_w", "path_ns",
+                   "stages", "detail"});
   table.set_right_aligned({false, true, true, true, true, true, true, true, true, false});
   for (const auto& c : r.components) add_rows(table, r, c, with_parts, "");
   out << table.render();
@@ -58,12 +58,16 @@ nlohmann::json chip_report_json(const ChipReport& r) {
   j["critical_path_s"] = r.critical_path_s;
   j["notes"] = r.notes;
   auto component = [](const ComponentReport& c, auto&& self) -> nlohmann::json {
-    nlohmann::json k = {{"name", c.name},         {"instances", c.instances},
-                        {"area_mm2", c.area_mm2}, {"tdp_w", c.tdp_w},
-                        {"dynamic_w", c.dynamic_w}, {"leakage_w", c.leakage_w},
+    nlohmann::json k = {{"name", c.name},
+                        {"instances", c.instances},
+                        {"area_mm2", c.area_mm2},
+                        {"tdp_w", c.tdp_w},
+                        {"dynamic_w", c.dynamic_w},
+                        {"leakage_w", c.leakage_w},
                         {"critical_path_s", c.critical_path_s},
                         {"pipeline_stages", c.pipeline_stages},
-                        {"energy_pj", c.energy_pj}, {"detail", c.detail}};
+                        {"energy_pj", c.energy_pj},
+                        {"detail", c.detail}};
     if (!c.parts.empty()) {
       k["parts"] = nlohmann::json::array();
       for (const auto& p : c.parts) k["parts"].push_back(self(p, self));
@@ -79,8 +83,8 @@ std::string chip_report_csv(const ChipReport& r) {
   std::ostringstream out;
   out << "component,instances,area_mm2,tdp_w,leakage_w,critical_path_s,pipeline_stages\n";
   for (const auto& c : r.components)
-    out << c.name << "," << c.instances << "," << c.area_mm2 << "," << c.tdp_w << ","
-        << c.leakage_w << "," << c.critical_path_s << "," << c.pipeline_stages << "\n";
+    out << c.name << "," << c.instances << "," << c.area_mm2 << "," << c.tdp_w << "," << c.leakage_w
+        << "," << c.critical_path_s << "," << c.pipeline_stages << "\n";
   out << "total," << 1 << "," << r.area_mm2 << "," << r.tdp_w << "," << r.leakage_w << ","
       << r.critical_path_s << ",\n";
   return out.str();

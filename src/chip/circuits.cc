@@ -44,8 +44,8 @@ double min_driver_ohm(const Technology& t) {
 
 double elmore_delay_s(const Technology& t, WireLayer layer, double length_m, double drive_ohm,
                       double load_f) {
-  const double r = layer == WireLayer::Local ? t.wire_res_local_ohm_per_m
-                                             : t.wire_res_global_ohm_per_m;
+  const double r =
+      layer == WireLayer::Local ? t.wire_res_local_ohm_per_m : t.wire_res_global_ohm_per_m;
   const double rw = r * length_m, cw = t.wire_cap_f_per_m * length_m;
   return 0.69 * drive_ohm * (cw + load_f) + 0.38 * rw * cw + 0.69 * rw * load_f;
 }
@@ -53,8 +53,8 @@ double elmore_delay_s(const Technology& t, WireLayer layer, double length_m, dou
 Block wire(const Technology& t, WireLayer layer, double length_m, int64_t bits) {
   Block b;
   if (length_m <= 0 || bits <= 0) return b;
-  const double r = layer == WireLayer::Local ? t.wire_res_local_ohm_per_m
-                                             : t.wire_res_global_ohm_per_m;
+  const double r =
+      layer == WireLayer::Local ? t.wire_res_local_ohm_per_m : t.wire_res_global_ohm_per_m;
   const double c = t.wire_cap_f_per_m;
   const double pitch = layer == WireLayer::Local ? t.wire_pitch_local_m : t.wire_pitch_global_m;
   // Unrepeated: a 4x driver into a 4x receiver.
@@ -115,7 +115,7 @@ Block flip_flops(const Technology& t, int64_t bits) {
   b.area_um2 = n * t.dff_area_um2 * std_cell_area_factor();
   b.energy_pj = n * kRegisterBitPj45 * t.energy_factor();
   b.leakage_w = n * 4.5 * t.leakage_w_per_ge * t.leakage_factor();  // a DFF is ~4.5 GE
-  b.delay_s = 3 * t.fo4();  // clock-to-q + setup
+  b.delay_s = 3 * t.fo4();                                          // clock-to-q + setup
   return b;
 }
 

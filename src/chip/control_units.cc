@@ -52,8 +52,8 @@ ComponentReport scalar_unit(const CoreContext& c) {
 }
 
 ComponentReport ifu_lsu(const CoreContext& c) {
-  auto r = logic_with_memory(c, "ifu_lsu", kIfuLogicGe + kLsuLogicGe, 2048,
-                             kInstructionBufferBytes, 16);
+  auto r =
+      logic_with_memory(c, "ifu_lsu", kIfuLogicGe + kLsuLogicGe, 2048, kInstructionBufferBytes, 16);
   r.detail = "instruction buffer 16 KiB, sequencer, load/store + DMA descriptors";
   return r;
 }

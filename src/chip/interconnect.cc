@@ -54,8 +54,8 @@ ComponentReport noc(const CoreContext& c, double tile_area_mm2) {
   const Technology& t = c.tech;
   const int64_t cores = c.spec.cores;
   NocTopology topo = c.spec.noc.topology;
-  if (c.spec.noc.derived) topo = cores <= 1 ? NocTopology::None
-                                 : cores <= 4 ? NocTopology::Ring : NocTopology::Mesh;
+  if (c.spec.noc.derived)
+    topo = cores <= 1 ? NocTopology::None : cores <= 4 ? NocTopology::Ring : NocTopology::Mesh;
   ComponentReport r;
   r.name = "noc";
   if (topo == NocTopology::None || cores <= 1) {
@@ -67,17 +67,26 @@ ComponentReport noc(const CoreContext& c, double tile_area_mm2) {
   double cut_links = 1, links = 1, ports = 2;
   const char* name = "bus";
   switch (topo) {
-    case NocTopology::Mesh: cut_links = double(std::min(tx, ty)), ports = 5, name = "mesh";
-      links = 2.0 * double(tx * (ty - 1) + ty * (tx - 1)); break;
-    case NocTopology::Ring: cut_links = 2, ports = 3, name = "ring", links = 2.0 * double(cores); break;
-    case NocTopology::HTree: cut_links = 1, ports = 3, name = "htree", links = 2.0 * double(cores - 1); break;
-    default: cut_links = 1, ports = 2, name = "bus", links = 1; break;
+    case NocTopology::Mesh:
+      cut_links = double(std::min(tx, ty)), ports = 5, name = "mesh";
+      links = 2.0 * double(tx * (ty - 1) + ty * (tx - 1));
+      break;
+    case NocTopology::Ring:
+      cut_links = 2, ports = 3, name = "ring", links = 2.0 * double(cores);
+      break;
+    case NocTopology::HTree:
+      cut_links = 1, ports = 3, name = "htree", links = 2.0 * double(cores - 1);
+      break;
+    default:
+      cut_links = 1, ports = 2, name = "bus", links = 1;
+      break;
   }
   const double bis_bytes_s = c.spec.noc.bisection_gbps * 1e9;
   int64_t flit = 128;
   if (bis_bytes_s > 0)
-    flit = std::max<int64_t>(32, static_cast<int64_t>(
-        std::ceil(bis_bytes_s * 8 / (cut_links * c.clock_hz) / 32.0)) * 32);
+    flit = std::max<int64_t>(
+        32,
+        static_cast<int64_t>(std::ceil(bis_bytes_s * 8 / (cut_links * c.clock_hz) / 32.0)) * 32);
   const double pitch_m = std::sqrt(tile_area_mm2) * 1e-3;
   const double link_len = topo == NocTopology::Bus ? pitch_m * double(cores) : pitch_m;
   const Block link = wire(t, WireLayer::Global, link_len, flit);
@@ -88,10 +97,10 @@ ComponentReport noc(const CoreContext& c, double tile_area_mm2) {
   const Block xbar = wire(t, WireLayer::Local, xbar_side_m, flit);
   const Block alloc = random_logic(t, 200 * ports * ports, 0.2);
   const double routers = topo == NocTopology::Bus ? 0 : double(cores);
-  const double router_area = ports * buffers.area_um2 + xbar_side_m * xbar_side_m * 1e12 +
-                             alloc.area_um2;
-  const double e_hop = buffers.write_energy_pj + buffers.read_energy_pj + xbar.energy_pj +
-                       link.energy_pj;
+  const double router_area =
+      ports * buffers.area_um2 + xbar_side_m * xbar_side_m * 1e12 + alloc.area_um2;
+  const double e_hop =
+      buffers.write_energy_pj + buffers.read_energy_pj + xbar.energy_pj + link.energy_pj;
   r.detail = std::string(name) + " " + std::to_string(tx) + "x" + std::to_string(ty) + ", " +
              std::to_string(flit) + " b flits, link " + std::to_string(link_len * 1e3) + " mm";
   r.energy_pj["flit_hop"] = e_hop;

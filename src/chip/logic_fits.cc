@@ -39,8 +39,8 @@ const std::vector<LogicFitPoint>& logic_fit_points() {
       {false, LogicKind::Adder, 32, 0.1, 137, kHorowitz},
       {false, LogicKind::Multiplier, 8, 0.2, 282, kHorowitz},
       {false, LogicKind::Multiplier, 32, 3.1, 3495, kHorowitz},
-      {true, LogicKind::Adder, 11, 0.4, 1360, kHorowitz},      // fp16 add
-      {true, LogicKind::Adder, 24, 0.9, 4184, kHorowitz},      // fp32 add
+      {true, LogicKind::Adder, 11, 0.4, 1360, kHorowitz},       // fp16 add
+      {true, LogicKind::Adder, 24, 0.9, 4184, kHorowitz},       // fp32 add
       {true, LogicKind::Multiplier, 11, 1.1, 1640, kHorowitz},  // fp16 mult
       {true, LogicKind::Multiplier, 24, 3.7, 7700, kHorowitz},  // fp32 mult
   };
@@ -50,12 +50,24 @@ const std::vector<LogicFitPoint>& logic_fit_points() {
 LogicFit logic_fit_for(model::DType type, LogicKind kind) {
   LogicFit f;
   switch (type) {
-    case model::DType::Int8: f.width_bits = 8; break;
-    case model::DType::Int16: f.width_bits = 16; break;
-    case model::DType::Int32: f.width_bits = 32; break;
-    case model::DType::Fp16: f.width_bits = 11, f.floating = true; break;
-    case model::DType::Bf16: f.width_bits = 8, f.floating = true; break;
-    default: f.width_bits = 24, f.floating = true; break;  // fp32
+    case model::DType::Int8:
+      f.width_bits = 8;
+      break;
+    case model::DType::Int16:
+      f.width_bits = 16;
+      break;
+    case model::DType::Int32:
+      f.width_bits = 32;
+      break;
+    case model::DType::Fp16:
+      f.width_bits = 11, f.floating = true;
+      break;
+    case model::DType::Bf16:
+      f.width_bits = 8, f.floating = true;
+      break;
+    default:
+      f.width_bits = 24, f.floating = true;
+      break;  // fp32
   }
   static const Coefficients coeff[2][2] = {
       {{fit(false, LogicKind::Adder, true), fit(false, LogicKind::Adder, false)},

@@ -159,8 +159,8 @@ ComponentReport memory(const CoreContext& c, const MemorySpec& m) {
   r.area_mm2 = best.area_um2 * 1e-6;
   r.leakage_w = best.bank.leakage_w * static_cast<double>(best.banks);
   r.critical_path_s = best.bank.cycle_time_s;
-  r.pipeline_stages = static_cast<int64_t>(
-      std::ceil((best.bank.access_time_s + best.route_delay) / period));
+  r.pipeline_stages =
+      static_cast<int64_t>(std::ceil((best.bank.access_time_s + best.route_delay) / period));
   return r;
 }
 

@@ -14,10 +14,10 @@ namespace {
 struct InterfaceRow {
   DramKind kind;
   const char* name;
-  double gbps_per_unit;   // GB/s of one channel / stack
-  double phy_mm2;         // PHY area of one unit at ref_node_nm
+  double gbps_per_unit;  // GB/s of one channel / stack
+  double phy_mm2;        // PHY area of one unit at ref_node_nm
   double ref_node_nm;
-  double pj_per_bit;      // chip-side PHY + controller energy
+  double pj_per_bit;  // chip-side PHY + controller energy
   double controller_ge;
 };
 
@@ -76,11 +76,12 @@ std::vector<ComponentReport> periphery(const CoreContext& c) {
     }
   }
   if (o.pcie_gen > 0 && o.pcie_lanes > 0) {
-    const double lane_gbps = o.pcie_gen <= 2 ? 5.0 * o.pcie_gen / 2 * 2 : 8.0 * (1 << (o.pcie_gen - 3));
-    auto r = interface(t, "pcie", o.pcie_lanes * kPcieLaneMm2At28 * io_scale(t, 28) *
-                                      (o.pcie_gen >= 4 ? 1.2 : 1.0),
-                       2.0 * o.pcie_lanes * lane_gbps * 1e9, kPciePjPerBit, kPcieControllerGe,
-                       c.clock_hz);
+    const double lane_gbps =
+        o.pcie_gen <= 2 ? 5.0 * o.pcie_gen / 2 * 2 : 8.0 * (1 << (o.pcie_gen - 3));
+    auto r = interface(
+        t, "pcie",
+        o.pcie_lanes * kPcieLaneMm2At28 * io_scale(t, 28) * (o.pcie_gen >= 4 ? 1.2 : 1.0),
+        2.0 * o.pcie_lanes * lane_gbps * 1e9, kPciePjPerBit, kPcieControllerGe, c.clock_hz);
     r.detail = "gen" + std::to_string(o.pcie_gen) + " x" + std::to_string(o.pcie_lanes);
     out.push_back(r);
   }
@@ -88,10 +89,10 @@ std::vector<ComponentReport> periphery(const CoreContext& c) {
     const double lanes = o.chip_links * std::ceil(o.link_gbps / kLinkLaneGbps) * 2;  // tx + rx
     // Each link terminates in a switch port: a router with 4-flit buffers of 256 b.
     const auto buf = memory_array(t, {4 * 32, 32, 1, 1, CellKind::Dff});
-    auto r = interface(t, "chip_links", lanes * kLinkLaneMm2At16 * io_scale(t, 16) +
-                                            o.chip_links * 2 * buf.area_um2 * 1e-6,
-                       2.0 * o.chip_links * o.link_gbps * 1e9, kLinkPjPerBit, o.chip_links * 50e3,
-                       c.clock_hz);
+    auto r = interface(
+        t, "chip_links",
+        lanes * kLinkLaneMm2At16 * io_scale(t, 16) + o.chip_links * 2 * buf.area_um2 * 1e-6,
+        2.0 * o.chip_links * o.link_gbps * 1e9, kLinkPjPerBit, o.chip_links * 50e3, c.clock_hz);
     r.detail = std::to_string(o.chip_links) + " links x " + std::to_string(o.link_gbps) +
                " Gb/s, " + std::to_string(static_cast<int64_t>(lanes)) + " SerDes lanes";
     out.push_back(r);

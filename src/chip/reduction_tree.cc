@@ -29,8 +29,8 @@ ComponentReport reduction_tree(const CoreContext& c) {
   double wire_energy = 0, wire_area = 0;
   for (int64_t l = 0; l < levels; ++l) {
     const double adders = std::ceil(n / std::pow(2.0, static_cast<double>(l + 1)));
-    const Block w = wire(t, WireLayer::Global, input_pitch_m * std::pow(2.0, 0.5 * double(l)),
-                        2 * acc_bits);
+    const Block w =
+        wire(t, WireLayer::Global, input_pitch_m * std::pow(2.0, 0.5 * double(l)), 2 * acc_bits);
     wire_energy += adders * w.energy_pj;
     wire_area += adders * w.area_um2;
     const double step = add.delay_s + w.delay_s;
@@ -59,7 +59,8 @@ ComponentReport reduction_tree(const CoreContext& c) {
   r.energy_pj["cycle"] = e_cycle;
   r.dynamic_w = e_cycle * 1e-12 * c.clock_hz;
   r.area_mm2 = (n * (mul.area_um2 + in_regs.area_um2) + adders_total * add.area_um2 + wire_area +
-                pipe.area_um2 + reg.area_um2) * 1e-6;
+                pipe.area_um2 + reg.area_um2) *
+               1e-6;
   r.leakage_w = n * (mul.leakage_w + in_regs.leakage_w) + adders_total * add.leakage_w +
                 pipe.leakage_w + reg.leakage_w;
   r.critical_path_s = worst;

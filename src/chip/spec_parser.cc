@@ -88,7 +88,8 @@ TechnologySpec parse_technology(Reader r) {
   if (t.node_nm <= 0) throw Error(r.child("node_nm") + ": required and must be positive");
   t.vdd_v = r.number("vdd_v", 0);
   nonnegative(t.vdd_v, r.child("vdd_v"));
-  t.flavor = with_path(r.child("device"), [&] { return parse_device_flavor(r.text("device", "hp")); });
+  t.flavor =
+      with_path(r.child("device"), [&] { return parse_device_flavor(r.text("device", "hp")); });
   t.base_node_nm = static_cast<int>(r.integer("base_node_nm", 0));
   t.fo4_ps = r.number("fo4_ps", 0);
   t.nand2_area_um2 = r.number("nand2_area_um2", 0);
@@ -115,13 +116,19 @@ TensorUnitSpec parse_tensor_unit(Reader r) {
   t.dtype = dtype(r, "dtype", model::DType::Int8);
   t.accumulator = dtype(r, "accumulator", model::DType::Int32);
   const std::string df = r.text("dataflow", "ws");
-  if (df == "ws") t.dataflow = TuDataflow::WeightStationary;
-  else if (df == "os") t.dataflow = TuDataflow::OutputStationary;
-  else throw Error(r.child("dataflow") + ": expected ws or os, got '" + df + "'");
+  if (df == "ws")
+    t.dataflow = TuDataflow::WeightStationary;
+  else if (df == "os")
+    t.dataflow = TuDataflow::OutputStationary;
+  else
+    throw Error(r.child("dataflow") + ": expected ws or os, got '" + df + "'");
   const std::string ic = r.text("interconnect", "unicast");
-  if (ic == "unicast") t.interconnect = TuInterconnect::Unicast;
-  else if (ic == "multicast") t.interconnect = TuInterconnect::Multicast;
-  else throw Error(r.child("interconnect") + ": expected unicast or multicast, got '" + ic + "'");
+  if (ic == "unicast")
+    t.interconnect = TuInterconnect::Unicast;
+  else if (ic == "multicast")
+    t.interconnect = TuInterconnect::Multicast;
+  else
+    throw Error(r.child("interconnect") + ": expected unicast or multicast, got '" + ic + "'");
   t.local_sram_bytes = r.integer("local_sram_bytes", 0);
   t.local_register_bytes = r.integer("local_register_bytes", 0);
   nonnegative(double(t.local_sram_bytes), r.child("local_sram_bytes"));
@@ -168,7 +175,8 @@ MemorySpec parse_memory(Reader r) {
   const int64_t bytes = r.integer("capacity_bytes", 0);
   if ((kib != 0) + (mib != 0) + (bytes != 0) != 1)
     throw Error(r.where() + "give exactly one of capacity_bytes, capacity_kib, capacity_mib");
-  m.capacity_bytes = bytes != 0 ? bytes : static_cast<int64_t>(kib != 0 ? kib * 1024 : mib * 1048576);
+  m.capacity_bytes =
+      bytes != 0 ? bytes : static_cast<int64_t>(kib != 0 ? kib * 1024 : mib * 1048576);
   if (m.capacity_bytes <= 0) throw Error(r.where() + "capacity must be positive");
   m.per_core = r.get<bool>("per_core", true);
   m.cell = with_path(r.child("cell"), [&] { return parse_cell_kind(r.text("cell", "sram")); });
@@ -192,11 +200,16 @@ NocSpec parse_noc(Reader r) {
   NocSpec n;
   const std::string topo = r.text("topology", "auto");
   n.derived = topo == "auto";
-  if (topo == "none") n.topology = NocTopology::None;
-  else if (topo == "bus") n.topology = NocTopology::Bus;
-  else if (topo == "ring") n.topology = NocTopology::Ring;
-  else if (topo == "mesh") n.topology = NocTopology::Mesh;
-  else if (topo == "htree") n.topology = NocTopology::HTree;
+  if (topo == "none")
+    n.topology = NocTopology::None;
+  else if (topo == "bus")
+    n.topology = NocTopology::Bus;
+  else if (topo == "ring")
+    n.topology = NocTopology::Ring;
+  else if (topo == "mesh")
+    n.topology = NocTopology::Mesh;
+  else if (topo == "htree")
+    n.topology = NocTopology::HTree;
   else if (topo != "auto")
     throw Error(r.child("topology") + ": expected auto, none, bus, ring, mesh or htree");
   n.bisection_gbps = r.number("bisection_gbps", 0);
@@ -208,12 +221,18 @@ NocSpec parse_noc(Reader r) {
 OffChipSpec parse_offchip(Reader r) {
   OffChipSpec o;
   const std::string dram = r.text("dram", "none");
-  if (dram == "none") o.dram = DramKind::None;
-  else if (dram == "ddr3") o.dram = DramKind::Ddr3;
-  else if (dram == "ddr4") o.dram = DramKind::Ddr4;
-  else if (dram == "lpddr4") o.dram = DramKind::Lpddr4;
-  else if (dram == "hbm2") o.dram = DramKind::Hbm2;
-  else throw Error(r.child("dram") + ": expected none, ddr3, ddr4, lpddr4 or hbm2");
+  if (dram == "none")
+    o.dram = DramKind::None;
+  else if (dram == "ddr3")
+    o.dram = DramKind::Ddr3;
+  else if (dram == "ddr4")
+    o.dram = DramKind::Ddr4;
+  else if (dram == "lpddr4")
+    o.dram = DramKind::Lpddr4;
+  else if (dram == "hbm2")
+    o.dram = DramKind::Hbm2;
+  else
+    throw Error(r.child("dram") + ": expected none, ddr3, ddr4, lpddr4 or hbm2");
   o.dram_gbps = r.number("dram_gbps", 0);
   nonnegative(o.dram_gbps, r.child("dram_gbps"));
   if (o.dram != DramKind::None && o.dram_gbps <= 0)

@@ -16,8 +16,8 @@ constexpr double kBitlineSwingV = 0.1;
 // Read current of a 6T cell (tens of uA across nodes; CACTI's cell current tables).
 constexpr double kCellCurrentA = 25e-6;
 // Sense amplifier, precharge, column mux and write driver strip height, and decoder +
-// wordline driver width, in cell pitches: a 512x512 subarray is then ~70 % cells and a 256x256 one ~53 %, within the
-// 50-70 % array efficiency of CACTI layouts and compiled SRAM macros.
+// wordline driver width, in cell pitches: a 512x512 subarray is then ~70 % cells and a 256x256 one
+// ~53 %, within the 50-70 % array efficiency of CACTI layouts and compiled SRAM macros.
 constexpr double kPeripheryRows = 100;
 constexpr double kPeripheryColumns = 100;
 // eDRAM: retention 40 us, refresh energy ~ one full-swing bitline share per bit.
@@ -28,8 +28,8 @@ struct Geometry {
 };
 
 Geometry cell_geometry(const Technology& t, CellKind cell, int ports) {
-  const double area = (cell == CellKind::Edram ? t.edram_cell_area_um2 : t.sram_cell_area_um2) *
-                      1e-12;
+  const double area =
+      (cell == CellKind::Edram ? t.edram_cell_area_um2 : t.sram_cell_area_um2) * 1e-12;
   double h = std::sqrt(area / t.sram_cell_aspect), w = area / h;
   // Each port beyond the first adds a wordline (height) and a bitline pair (width).
   w *= 1 + 0.5 * (ports - 1);
@@ -42,16 +42,16 @@ double gate_toggle_pj(const Technology& t) { return random_logic(t, 1, 1).energy
 ArrayResult dff_array(const Technology& t, const ArraySpec& spec, int ports) {
   ArrayResult r;
   const int64_t bits = spec.capacity_bytes * 8, width = spec.width_bytes * 8;
-  const double words = std::max<double>(1, static_cast<double>(spec.capacity_bytes) /
-                                               static_cast<double>(spec.width_bytes));
+  const double words = std::max<double>(
+      1, static_cast<double>(spec.capacity_bytes) / static_cast<double>(spec.width_bytes));
   const Block cells = flip_flops(t, bits);
   // A read mux tree of log2(words) levels per output bit and per read port.
   const Block mux = random_logic(t, static_cast<double>(bits) * ports * 1.0, 0);
   r.area_um2 = cells.area_um2 + mux.area_um2;
   const double side = std::sqrt(r.area_um2) * 1e-6;
   const Block route = wire(t, WireLayer::Local, side, width);
-  r.read_energy_pj = static_cast<double>(width) * std::log2(words + 1) * gate_toggle_pj(t) +
-                     route.energy_pj;
+  r.read_energy_pj =
+      static_cast<double>(width) * std::log2(words + 1) * gate_toggle_pj(t) + route.energy_pj;
   // Writing clocks only the addressed word (clock gating by word enable).
   r.write_energy_pj = flip_flops(t, width).energy_pj + route.energy_pj;
   r.leakage_w = cells.leakage_w + mux.leakage_w;
@@ -73,16 +73,19 @@ CellKind parse_cell_kind(const std::string& name) {
 
 std::string_view cell_kind_name(CellKind kind) {
   switch (kind) {
-    case CellKind::Sram: return "sram";
-    case CellKind::Dff: return "dff";
-    case CellKind::Edram: return "edram";
+    case CellKind::Sram:
+      return "sram";
+    case CellKind::Dff:
+      return "dff";
+    case CellKind::Edram:
+      return "edram";
   }
   return "?";
 }
 
 std::string ArrayResult::organisation() const {
-  return std::to_string(subarrays) + " x (" + std::to_string(rows) + "x" +
-         std::to_string(columns) + ", mux " + std::to_string(mux) + ")";
+  return std::to_string(subarrays) + " x (" + std::to_string(rows) + "x" + std::to_string(columns) +
+         ", mux " + std::to_string(mux) + ")";
 }
 
 ArrayResult memory_array(const Technology& t, const ArraySpec& spec) {
@@ -134,24 +137,24 @@ ArrayResult memory_array(const Technology& t, const ArraySpec& spec) {
         const double area = cells_area + htree_area;
         // Energies (pJ).
         const double c_bl = static_cast<double>(rows) * (t.wire_cap_f_per_m * g.cell_h_m + c_drain);
-        const double c_wl = static_cast<double>(cols) * (t.wire_cap_f_per_m * g.cell_w_m +
-                                                         2 * t.gate_cap_f);
-        const double e_dec = (20 * std::log2(rows * n_sub) ) * toggle + addr.energy_pj;
+        const double c_wl =
+            static_cast<double>(cols) * (t.wire_cap_f_per_m * g.cell_w_m + 2 * t.gate_cap_f);
+        const double e_dec = (20 * std::log2(rows * n_sub)) * toggle + addr.energy_pj;
         const double e_wl = n_act * c_wl * v * v * 1e12;
         const double swing = edram ? v / 2 : kBitlineSwingV;
         const double e_bl_read = n_act * static_cast<double>(cols) * c_bl * v * swing * 1e12;
         const double e_sa = width * 4 * toggle;
-        const double e_bl_write = width * c_bl * v * v * 1e12 +
-                                  (n_act * static_cast<double>(cols) - width) * c_bl * v * swing *
-                                      1e12;
+        const double e_bl_write =
+            width * c_bl * v * v * 1e12 +
+            (n_act * static_cast<double>(cols) - width) * c_bl * v * swing * 1e12;
         const double e_read = e_dec + e_wl + e_bl_read + e_sa + htree.energy_pj;
         const double e_write = e_dec + e_wl + e_bl_write + htree.energy_pj;
         // Delays.
         const double t_dec = (std::log(rows * n_sub) / std::log(4.0) + 3) * t.fo4();
-        const double t_wl = elmore_delay_s(t, WireLayer::Local, static_cast<double>(cols) * g.cell_w_m,
-                                           min_driver_ohm(t) / 16, 0) +
-                            0.69 * (min_driver_ohm(t) / 16) * static_cast<double>(cols) * 2 *
-                                t.gate_cap_f;
+        const double t_wl =
+            elmore_delay_s(t, WireLayer::Local, static_cast<double>(cols) * g.cell_w_m,
+                           min_driver_ohm(t) / 16, 0) +
+            0.69 * (min_driver_ohm(t) / 16) * static_cast<double>(cols) * 2 * t.gate_cap_f;
         const double t_bl = c_bl * swing / kCellCurrentA * t.delay_factor();
         const double t_sa = 4 * t.fo4();
         const double access = t_dec + t_wl + t_bl + t_sa + htree.delay_s + addr.delay_s;
@@ -166,12 +169,14 @@ ArrayResult memory_array(const Technology& t, const ArraySpec& spec) {
           best.cycle_time_s = cycle;
           best.rows = rows, best.columns = cols, best.mux = mux;
           best.subarrays = static_cast<int64_t>(n_sub);
-          const double periph_ge = (area - n_sub * static_cast<double>(rows * cols) * g.cell_w_m *
-                                               g.cell_h_m) * 1e12 / t.nand2_area_um2 * 0.2;
+          const double periph_ge =
+              (area - n_sub * static_cast<double>(rows * cols) * g.cell_w_m * g.cell_h_m) * 1e12 /
+              t.nand2_area_um2 * 0.2;
           best.leakage_w = (bits * t.sram_leakage_w_per_bit * (1 + 0.3 * (ports - 1)) +
-                            periph_ge * t.leakage_w_per_ge) * t.leakage_factor();
-          if (edram) best.leakage_w += bits * c_bl / static_cast<double>(rows) * v * v /
-                                       kEdramRetentionS;
+                            periph_ge * t.leakage_w_per_ge) *
+                           t.leakage_factor();
+          if (edram)
+            best.leakage_w += bits * c_bl / static_cast<double>(rows) * v * v / kEdramRetentionS;
         }
       }
     }

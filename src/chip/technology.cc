@@ -17,12 +17,12 @@ struct NodeRow {
   double logic_energy_scale;  // (node/45)^0.6: Horowitz 45 nm and TPUv4i 7 nm anchors
   double fo4_ps;
   double gate_cap_ff;
-  double sram_cell_um2;       // high-density 6T cell, ISSCC/IEDM foundry reports
+  double sram_cell_um2;  // high-density 6T cell, ISSCC/IEDM foundry reports
   double edram_cell_um2;
   double wire_res_local_ohm_per_um;
   double wire_res_global_ohm_per_um;
   double wire_pitch_local_um;
-  double leakage_nw_per_ge;   // HP devices, 85 C
+  double leakage_nw_per_ge;  // HP devices, 85 C
   double sram_leakage_pw_per_bit;
 };
 
@@ -47,7 +47,6 @@ constexpr double kLowPowerDelay = 1.5;
 double Technology::energy_factor() const {
   return logic_energy_scale * (vdd_v / vdd_nominal_v) * (vdd_v / vdd_nominal_v);
 }
-
 
 std::vector<int> known_nodes() {
   std::vector<int> nodes;
@@ -78,9 +77,9 @@ Technology technology_for(int node_nm, double vdd_v, DeviceFlavor flavor) {
   t.vdd_nominal_v = row->vdd_nominal_v;
   t.vdd_v = vdd_v > 0 ? vdd_v : row->vdd_nominal_v;
   if (t.vdd_v < 0.4 * t.vdd_nominal_v || t.vdd_v > 1.5 * t.vdd_nominal_v)
-    throw Error("technology.vdd_v " + std::to_string(t.vdd_v) + " V is outside the modelled range " +
-                "for " + std::to_string(node_nm) + " nm (0.4-1.5x nominal " +
-                std::to_string(row->vdd_nominal_v) + " V)");
+    throw Error("technology.vdd_v " + std::to_string(t.vdd_v) +
+                " V is outside the modelled range " + "for " + std::to_string(node_nm) +
+                " nm (0.4-1.5x nominal " + std::to_string(row->vdd_nominal_v) + " V)");
   t.logic_area_scale = row->logic_area_scale;
   t.logic_energy_scale = row->logic_energy_scale;
   t.fo4_s = row->fo4_ps * 1e-12;

@@ -38,8 +38,8 @@ ComponentReport tensor_unit(const CoreContext& c) {
     moving_bits = op_bits + acc_bits;  // input passes right, psum passes down
     held_bits = 2 * op_bits;           // stationary weight + its double buffer
   } else {
-    moving_bits = 2 * op_bits;         // input and weight pass through
-    held_bits = acc_bits;              // stationary accumulator (switches every MAC)
+    moving_bits = 2 * op_bits;  // input and weight pass through
+    held_bits = acc_bits;       // stationary accumulator (switches every MAC)
     moving_bits += acc_bits, held_bits = 0;
   }
   const Block moving = flip_flops(t, moving_bits);
@@ -77,13 +77,14 @@ ComponentReport tensor_unit(const CoreContext& c) {
     const Block y = wire(t, WireLayer::Global, pitch_m * static_cast<double>(tu.rows), op_bits);
     const Block p = wire(t, WireLayer::Local, pitch_m, acc_bits);
     // Each bus also drives the input latch of every cell on it.
-    const double fanout_pj = static_cast<double>(op_bits) * 0.5 * 2 * t.gate_cap_f * t.vdd2() *
-                             1e12;
+    const double fanout_pj =
+        static_cast<double>(op_bits) * 0.5 * 2 * t.gate_cap_f * t.vdd2() * 1e12;
     wire_energy_per_cycle = static_cast<double>(tu.rows) * (x.energy_pj + fanout_pj * tu.cols) +
                             static_cast<double>(tu.cols) * (y.energy_pj + fanout_pj * tu.rows) +
                             cells * p.energy_pj;
     wire_delay = std::max(x.delay_s, y.delay_s);
-    wire_area = static_cast<double>(tu.rows) * x.area_um2 + static_cast<double>(tu.cols) * y.area_um2;
+    wire_area =
+        static_cast<double>(tu.rows) * x.area_um2 + static_cast<double>(tu.cols) * y.area_um2;
     const double budget = period - moving.delay_s;
     if (wire_delay > budget && budget > 0)
       bus_stages = static_cast<int64_t>(std::ceil(wire_delay / budget));
@@ -104,15 +105,15 @@ ComponentReport tensor_unit(const CoreContext& c) {
   }
 
   // I/O FIFOs: skew/deskew triangles for a systolic array, short FIFOs for buses.
-  const int64_t depth = tu.fifo_depth >= 0 ? tu.fifo_depth
-                                           : (multicast ? 4 : std::max<int64_t>(1, tu.rows / 2));
+  const int64_t depth =
+      tu.fifo_depth >= 0 ? tu.fifo_depth : (multicast ? 4 : std::max<int64_t>(1, tu.rows / 2));
   const Block fifo = flip_flops(t, depth * (tu.rows * op_bits + tu.cols * acc_bits));
   const Block bus_regs = flip_flops(t, (bus_stages - 1) * (tu.rows + tu.cols) * op_bits);
 
   const double e_cell = mac_block.energy_pj + moving.energy_pj + split.energy_pj +
                         local_energy_per_mac + control.energy_pj;
-  const double e_array_cycle = cells * e_cell + wire_energy_per_cycle + fifo.energy_pj +
-                               bus_regs.energy_pj;
+  const double e_array_cycle =
+      cells * e_cell + wire_energy_per_cycle + fifo.energy_pj + bus_regs.energy_pj;
   r.energy_pj["mac"] = e_array_cycle / cells;  // per MAC with the array busy
   // Split for runtime power: the arithmetic switches only on non-zero operands (zero gating),
   // the rest (registers, local buffers, buses, FIFOs) every busy cell-cycle.
@@ -120,14 +121,13 @@ ComponentReport tensor_unit(const CoreContext& c) {
   r.energy_pj["cell_cycle"] = r.energy_pj["mac"] - r.energy_pj["mac_datapath"];
   r.energy_pj["cycle"] = e_array_cycle;
   r.dynamic_w = e_array_cycle * 1e-12 * c.clock_hz;
-  r.leakage_w = cells * (mac_block.leakage_w + moving.leakage_w + held.leakage_w +
-                         split.leakage_w + local_sram.leakage_w + local_regs.leakage_w +
-                         control.leakage_w) + fifo.leakage_w + bus_regs.leakage_w;
-  r.area_mm2 = (cells * (cell_area + split.area_um2) + wire_area + fifo.area_um2 +
-                bus_regs.area_um2) * 1e-6;
-  r.critical_path_s = std::max(stage, multicast ? wire_delay / static_cast<double>(bus_stages) +
-                                                      moving.delay_s
-                                                : 0.0);
+  r.leakage_w = cells * (mac_block.leakage_w + moving.leakage_w + held.leakage_w + split.leakage_w +
+                         local_sram.leakage_w + local_regs.leakage_w + control.leakage_w) +
+                fifo.leakage_w + bus_regs.leakage_w;
+  r.area_mm2 =
+      (cells * (cell_area + split.area_um2) + wire_area + fifo.area_um2 + bus_regs.area_um2) * 1e-6;
+  r.critical_path_s = std::max(
+      stage, multicast ? wire_delay / static_cast<double>(bus_stages) + moving.delay_s : 0.0);
   r.pipeline_stages = cell_stages * bus_stages;
 
   auto part = [&](const char* name, double area_um2, double energy_pj_cycle, double leak) {

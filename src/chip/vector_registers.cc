@@ -20,8 +20,8 @@ ComponentReport vector_registers(const CoreContext& c) {
   const int read_ports = static_cast<int>(2 * std::max<int64_t>(1, units));
   const int write_ports = static_cast<int>(std::max<int64_t>(1, units));
   const int ports = read_ports + write_ports;
-  const int64_t lanes = std::max<int64_t>(1, vector_lanes(c.spec)) *
-                        std::max<int64_t>(1, vu.sublanes);
+  const int64_t lanes =
+      std::max<int64_t>(1, vector_lanes(c.spec)) * std::max<int64_t>(1, vu.sublanes);
   const int64_t width_bits = lanes * 32;
   const double entries = static_cast<double>(std::max<int64_t>(1, vu.vreg_entries));
   // The file is sliced per lane: each lane owns `entries` 32-bit registers next to its ALU,
@@ -35,18 +35,17 @@ ComponentReport vector_registers(const CoreContext& c) {
   const double slice_side_m = std::sqrt(slice_area) * 1e-6;
   // A read: wordline across 32 bits, bitlines along the entries, full swing, per lane.
   const double c_bit = entries * (t.wire_cap_f_per_m * cell_h * 1e-6 + t.gate_cap_f);
-  const double e_read = static_cast<double>(width_bits) * 0.5 * c_bit * t.vdd2() * 1e12 +
-                        static_cast<double>(lanes) *
-                            random_logic(t, 8 * std::log2(entries + 1), 1).energy_pj +
-                        static_cast<double>(width_bits) * t.wire_cap_f_per_m * cell_w * 1e-6 *
-                            t.vdd2() * 1e12;
+  const double e_read =
+      static_cast<double>(width_bits) * 0.5 * c_bit * t.vdd2() * 1e12 +
+      static_cast<double>(lanes) * random_logic(t, 8 * std::log2(entries + 1), 1).energy_pj +
+      static_cast<double>(width_bits) * t.wire_cap_f_per_m * cell_w * 1e-6 * t.vdd2() * 1e12;
   const double e_write = e_read * 1.2;
   const double bits = static_cast<double>(width_bits) * entries;
   ComponentReport r;
   r.name = "vector_registers";
   r.detail = std::to_string(vu.vreg_entries) + " x " + std::to_string(width_bits) + " b in " +
-             std::to_string(lanes) + " lane slices, " +
-             std::to_string(read_ports) + "R" + std::to_string(write_ports) + "W";
+             std::to_string(lanes) + " lane slices, " + std::to_string(read_ports) + "R" +
+             std::to_string(write_ports) + "W";
   r.energy_pj["read"] = e_read;
   r.energy_pj["write"] = e_write;
   r.dynamic_w = (read_ports * e_read + write_ports * e_write) * 1e-12 * c.clock_hz;

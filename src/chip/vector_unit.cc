@@ -17,7 +17,8 @@ int64_t vector_lanes(const ChipSpec& spec) {
 ComponentReport vector_unit(const CoreContext& c) {
   const auto& vu = c.spec.vector_unit;
   const Technology& t = c.tech;
-  const double lanes = static_cast<double>(vector_lanes(c.spec) * std::max<int64_t>(1, vu.sublanes));
+  const double lanes =
+      static_cast<double>(vector_lanes(c.spec) * std::max<int64_t>(1, vu.sublanes));
   const int64_t bits = model::dtype_bytes(vu.dtype) * 8;
   // One lane: a multiplier and an adder of the VU type (FMA-style), three operand
   // registers, a comparator/shifter for pooling and activation (~ an adder), lane control.
@@ -32,14 +33,15 @@ ComponentReport vector_unit(const CoreContext& c) {
   r.name = "vector_unit";
   r.detail = std::to_string(static_cast<int64_t>(lanes)) + " lanes " +
              std::string(model::dtype_name(vu.dtype));
-  const double e_lane = mul.energy_pj + 2 * add.energy_pj + regs.energy_pj + ctl.energy_pj +
-                        pipe.energy_pj;
+  const double e_lane =
+      mul.energy_pj + 2 * add.energy_pj + regs.energy_pj + ctl.energy_pj + pipe.energy_pj;
   r.energy_pj["lane_op"] = e_lane;
   r.dynamic_w = lanes * e_lane * 1e-12 * c.clock_hz;
-  r.area_mm2 = lanes * (mul.area_um2 + 2 * add.area_um2 + regs.area_um2 + ctl.area_um2 +
-                        pipe.area_um2) * 1e-6;
-  r.leakage_w = lanes * (mul.leakage_w + 2 * add.leakage_w + regs.leakage_w + ctl.leakage_w +
-                         pipe.leakage_w);
+  r.area_mm2 = lanes *
+               (mul.area_um2 + 2 * add.area_um2 + regs.area_um2 + ctl.area_um2 + pipe.area_um2) *
+               1e-6;
+  r.leakage_w =
+      lanes * (mul.leakage_w + 2 * add.leakage_w + regs.leakage_w + ctl.leakage_w + pipe.leakage_w);
   r.critical_path_s = path / static_cast<double>(stages);
   r.pipeline_stages = stages;
   return r;

@@ -10,17 +10,26 @@
 namespace tessera::explore {
 namespace {
 
-constexpr double kPeakTopsBound = 92;      // Table I
+constexpr double kPeakTopsBound = 92;  // Table I
 constexpr double kAreaBudgetMm2 = 500;
 constexpr double kPowerBudgetW = 300;
-constexpr double kLatencyBoundS = 10e-3;   // production SLO (Sec. III-B-2)
+constexpr double kLatencyBoundS = 10e-3;       // production SLO (Sec. III-B-2)
+constexpr double kBisectionBytesPerS = 256e9;  // Table I
+
+struct Model {
+  std::string name;
+  std::vector<GemmLayer> layers;
+};
 
 WorkloadResult evaluate(const chip::ChipReport& chip, const DesignPoint& p, int64_t batch,
-                        const std::vector<GemmLayer>& layers) {
+                        const Model& model) {
+  const auto& layers = model.layers;
   const int64_t units = p.n * p.tx * p.ty;
-  const TuRun run = run_on_tus(layers, batch, p.x, units);
+  // Partial sums merge over the NoC: 256 GB/s bisection (Table I); within one core over its CDB.
+  const double merge_bpc = p.tx * p.ty > 1 ? kBisectionBytesPerS / chip.clock_hz : 0;
+  const TuRun run = run_on_tus(layers, batch, p.x, units, merge_bpc);
   WorkloadResult w;
-  w.model = "resnet50";
+  w.model = model.name;
   w.batch = batch;
   w.latency_s = run.cycles / chip.clock_hz;
   w.achieved_tops = 2 * run.macs / w.latency_s / 1e12;
@@ -39,6 +48,28 @@ WorkloadResult evaluate(const chip::ChipReport& chip, const DesignPoint& p, int6
 }
 
 }  // namespace
+
+WorkloadResult DesignResult::average(int scenario) const {
+  WorkloadResult a;
+  a.model = "average";
+  double n = 0, log_util = 0, log_w = 0, log_tco = 0;
+  for (size_t i = static_cast<size_t>(scenario); i < workloads.size(); i += 3) {
+    const auto& w = workloads[i];
+    n += 1;
+    a.achieved_tops += w.achieved_tops;
+    a.latency_s += w.latency_s;
+    log_util += std::log(w.utilization);
+    log_w += std::log(w.tops_per_w);
+    log_tco += std::log(w.tops_per_tco);
+  }
+  if (n == 0) return a;
+  a.achieved_tops /= n;
+  a.latency_s /= n;
+  a.utilization = std::exp(log_util / n);
+  a.tops_per_w = std::exp(log_w / n);
+  a.tops_per_tco = std::exp(log_tco / n);
+  return a;
+}
 
 std::string DesignPoint::label() const {
   return "(" + std::to_string(x) + "," + std::to_string(n) + "," + std::to_string(tx) + "," +
@@ -63,7 +94,7 @@ chip::ChipSpec datacenter_spec(const DesignPoint& p, int64_t rt_inputs) {
   mem.name = "mem";
   mem.capacity_bytes = 32 << 20;
   s.memories.push_back(mem);
-  s.noc.bisection_gbps = 256;
+  s.noc.bisection_gbps = kBisectionBytesPerS / 1e9;
   s.offchip.dram = chip::DramKind::Hbm2;
   s.offchip.dram_gbps = 700;
   s.offchip.pcie_gen = 3;
@@ -74,7 +105,8 @@ chip::ChipSpec datacenter_spec(const DesignPoint& p, int64_t rt_inputs) {
 
 std::vector<DesignResult> brawny_wimpy_sweep(const SweepOptions& options) {
   std::vector<DesignResult> out;
-  const auto layers = resnet50_layers();
+  std::vector<Model> models;
+  for (const auto& name : options.models) models.push_back({name, cnn_layers(name)});
   for (int64_t x : options.lengths) {
     for (int64_t n : options.tus_per_core) {
       // Largest power-of-two core count within the peak bound, then shrink to the budgets.
@@ -83,7 +115,8 @@ std::vector<DesignResult> brawny_wimpy_sweep(const SweepOptions& options) {
       int64_t cores = 1;
       while (per_core_tops * double(cores * 2) <= kPeakTopsBound) cores *= 2;
       for (; cores >= 1; cores /= 2) {
-        const int64_t ty = int64_t{1} << static_cast<int>(std::ceil(std::log2(std::sqrt(double(cores)))));
+        const int64_t ty = int64_t{1}
+                           << static_cast<int>(std::ceil(std::log2(std::sqrt(double(cores)))));
         DesignPoint p{x, n, cores / ty, ty};
         chip::ChipReport chip;
         try {
@@ -101,16 +134,16 @@ std::vector<DesignResult> brawny_wimpy_sweep(const SweepOptions& options) {
           d.area_breakdown_mm2.push_back({c.name, c.area_mm2});
           d.tdp_breakdown_w.push_back({c.name, c.tdp_w});
         }
-        if (options.performance) {
-          d.workloads.push_back(evaluate(chip, p, 1, layers));
+        for (const auto& model : models) {
+          d.workloads.push_back(evaluate(chip, p, 1, model));
           WorkloadResult bounded = d.workloads.back();
           for (int64_t b = 2; b <= 256; b *= 2) {
-            auto w = evaluate(chip, p, b, layers);
+            auto w = evaluate(chip, p, b, model);
             if (w.latency_s > kLatencyBoundS) break;
             bounded = w;
           }
           d.workloads.push_back(bounded);
-          d.workloads.push_back(evaluate(chip, p, 256, layers));
+          d.workloads.push_back(evaluate(chip, p, 256, model));
         }
         out.push_back(d);
         break;

@@ -4,6 +4,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "tessera/model/zoo.h"
+#include "tessera/workload/analysis.h"
+
 namespace tessera::explore {
 
 std::vector<GemmLayer> resnet50_layers() {
@@ -27,19 +30,45 @@ std::vector<GemmLayer> resnet50_layers() {
   return layers;
 }
 
-TuRun run_on_tus(const std::vector<GemmLayer>& layers, int64_t batch, int64_t x, int64_t units) {
+std::vector<GemmLayer> cnn_layers(const std::string& model_name) {
+  model::LoadOptions load;
+  load.batch = 1;
+  const auto graph = model::load_model(model_name, load);
+  workload::AnalysisOptions options;
+  const auto w = workload::analyze_graph(graph, options);
+  std::vector<GemmLayer> layers;
+  for (const auto& op : w.ops) {
+    if (op.problem.kind == workload::ProblemKind::Conv) {
+      const auto& c = op.problem.conv;
+      const int64_t g = std::max<int64_t>(1, c.groups);
+      layers.push_back({op.name, c.n * c.p * c.q, c.c / g * c.r * c.s, c.k / g, g});
+    } else if (op.problem.kind == workload::ProblemKind::Matmul && op.problem.matmul.b_is_weight) {
+      const auto& m = op.problem.matmul;
+      layers.push_back({op.name, m.batch * m.m, m.k, m.n, 1});
+    }
+  }
+  return layers;
+}
+
+TuRun run_on_tus(const std::vector<GemmLayer>& layers, int64_t batch, int64_t x, int64_t units,
+                 double merge_bytes_per_cycle) {
   TuRun run;
   const double X = static_cast<double>(x), U = static_cast<double>(units);
   for (const auto& l : layers) {
     const double m = static_cast<double>(batch * l.pixels);
-    const double tiles = std::ceil(static_cast<double>(l.k) / X) *
-                         std::ceil(static_cast<double>(l.n) / X) * static_cast<double>(l.groups);
-    double cycles;
-    if (tiles >= U) {
-      cycles = std::ceil(tiles / U) * (m + 2 * X);
-    } else {
-      const double split = std::max(1.0, std::min(m, std::floor(U / tiles)));
-      cycles = std::ceil(m / split) + 2 * X;
+    const double k_tiles = std::ceil(static_cast<double>(l.k) / X);
+    const double n_tiles = std::ceil(static_cast<double>(l.n) / X) * static_cast<double>(l.groups);
+    // Parallelise over output tiles first, then over pixels (space-to-batch), and only then
+    // over the reduction (K) dimension, whose partial sums must be merged.
+    const double p_n = std::min(n_tiles, U);
+    const double p_m = std::max(1.0, std::min(m, std::floor(U / p_n)));
+    const double p_k = std::max(1.0, std::min(k_tiles, std::floor(U / (p_n * p_m))));
+    double cycles =
+        std::ceil(n_tiles / p_n) * std::ceil(k_tiles / p_k) * (std::ceil(m / p_m) + 2 * X);
+    if (p_k > 1 && merge_bytes_per_cycle > 0) {
+      // (p_k - 1) int32 partial-sum tiles of M x N move between TUs and are added by the VUs.
+      const double bytes = (p_k - 1) * m * static_cast<double>(l.n * l.groups) * 4;
+      cycles += bytes / merge_bytes_per_cycle;
     }
     run.cycles += cycles;
     run.macs += m * static_cast<double>(l.k * l.n * l.groups);

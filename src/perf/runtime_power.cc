@@ -9,7 +9,8 @@ namespace tessera::perf {
 
 RuntimePower runtime_power(const chip::ChipReport& chip, const Activity& a) {
   if (!(a.seconds > 0)) throw Error("runtime power: activity duration must be positive");
-  if (a.macs < 0 || a.busy_cell_cycles < 0 || a.vector_lane_ops < 0 || a.bus_transfers < 0 || a.noc_flit_hops < 0)
+  if (a.macs < 0 || a.busy_cell_cycles < 0 || a.vector_lane_ops < 0 || a.bus_transfers < 0 ||
+      a.noc_flit_hops < 0)
     throw Error("runtime power: activity counts must not be negative");
   RuntimePower p;
   auto add = [&](const std::string& name, double energy_pj, double leak) {
@@ -35,10 +36,11 @@ RuntimePower runtime_power(const chip::ChipReport& chip, const Activity& a) {
     } else if (c.name == "vector_unit") {
       e = a.vector_lane_ops * c.energy_pj.at("lane_op");
     } else if (c.name == "central_data_bus") {
+      // Core-cycles with the CDB busy: one per busy TU cycle in every core by default.
       const double busy_cycles = a.bus_transfers > 0 ? a.bus_transfers
                                                      : a.macs / std::max(1.0, macs_per_cycle) *
                                                            static_cast<double>(chip.spec.cores);
-      e = busy_cycles / static_cast<double>(c.instances) * c.energy_pj.at("cycle");
+      e = busy_cycles * c.energy_pj.at("cycle");
     } else if (c.name == "noc") {
       e = a.noc_flit_hops * c.energy_pj.at("flit_hop");
     } else if (c.name == "memory_controller") {

@@ -40,4 +40,8 @@ area_budget_mm2: 0.001"
 grep -q "unknown chip 'nosuchchip'" "$tmp/err.txt" || fail "unknown preset message"
 "$bin" chip show tpu-v1 --format json -o "$tmp/ok.json" || fail "tpu-v1 show"
 grep -q '"tdp_w"' "$tmp/ok.json" || fail "json output"
+printf '%s\n' "$base" "target_tops: 0.3" > "$tmp/search.yaml"
+"$bin" chip validate "$tmp/search.yaml" > "$tmp/v.txt" || fail "clock search validate"
+grep -q "^ok: t meets its clock (585" "$tmp/v.txt" || fail "searched clock: $(cat "$tmp/v.txt")"
+"$bin" chip sparsity | grep -q "TU8_gain" || fail "sparsity output"
 echo ok

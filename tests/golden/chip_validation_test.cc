@@ -132,9 +132,12 @@ ChipSpec nvdla(int64_t atomic_c, int64_t atomic_k, int64_t cbuf_kib) {
 }
 
 TEST(ChipValidation, NvdlaConfigurations) {
-  struct Row { int64_t c, k, cbuf_kib; double area_mm2; };
-  for (const Row& row : {Row{64, 32, 512, 5.5}, Row{32, 16, 256, 2.3}, Row{16, 8, 256, 1.4},
-                         Row{8, 4, 128, 0.85}}) {
+  struct Row {
+    int64_t c, k, cbuf_kib;
+    double area_mm2;
+  };
+  for (const Row& row :
+       {Row{64, 32, 512, 5.5}, Row{32, 16, 256, 2.3}, Row{16, 8, 256, 1.4}, Row{8, 4, 128, 0.85}}) {
     const auto r = evaluate_chip(nvdla(row.c, row.k, row.cbuf_kib));
     std::printf("nvdla %lld MACs: %.2f mm2\n", static_cast<long long>(row.c * row.k), r.area_mm2);
     EXPECT_NEAR(r.area_mm2, row.area_mm2, 0.35 * row.area_mm2)

@@ -15,27 +15,27 @@
 namespace tessera::chip {
 
 struct ComponentReport {
-  std::string name;             // "tensor_unit", "memory:unified_buffer", "noc", ...
-  int64_t instances = 1;        // on the chip (totals below cover all of them)
+  std::string name;       // "tensor_unit", "memory:unified_buffer", "noc", ...
+  int64_t instances = 1;  // on the chip (totals below cover all of them)
   double area_mm2 = 0;
-  double dynamic_w = 0;         // busy every cycle with random data (activity 0.5)
+  double dynamic_w = 0;  // busy every cycle with random data (activity 0.5)
   double leakage_w = 0;
-  double tdp_w = 0;             // worst-case toggling dynamic + leakage
+  double tdp_w = 0;                // worst-case toggling dynamic + leakage
   bool data_toggle_scaled = true;  // false for PHYs: their energy/bit is already at full rate
-  double critical_path_s = 0;   // longest stage after pipelining
+  double critical_path_s = 0;      // longest stage after pipelining
   int64_t pipeline_stages = 1;
   std::map<std::string, double> energy_pj;  // per action of one instance
   std::string detail;
-  std::vector<ComponentReport> parts;       // optional sub-breakdown
+  std::vector<ComponentReport> parts;  // optional sub-breakdown
 };
 
 struct ChipReport {
   ChipSpec spec;
   Technology technology;
   double clock_hz = 0;
-  double max_clock_hz = 0;      // the fastest clock every component meets
-  double peak_tops = 0;         // 2 ops per MAC
-  double area_mm2 = 0;          // including white space
+  double max_clock_hz = 0;  // the fastest clock every component meets
+  double peak_tops = 0;     // 2 ops per MAC
+  double area_mm2 = 0;      // including white space
   double white_space_mm2 = 0;
   double tdp_w = 0;
   double leakage_w = 0;
@@ -45,7 +45,7 @@ struct ChipReport {
   std::vector<std::string> notes;
 
   const ComponentReport* find(const std::string& name) const;  // null if absent
-  double area_share(const std::string& name) const;             // of area_mm2
+  double area_share(const std::string& name) const;            // of area_mm2
   double tdp_share(const std::string& name) const;
 };
 

@@ -50,7 +50,7 @@ struct ReductionTreeSpec {
 };
 
 struct VectorUnitSpec {
-  int64_t lanes = -1;     // -1 = tensor-unit width (NeuroMeter default), 0 = no VU
+  int64_t lanes = -1;  // -1 = tensor-unit width (NeuroMeter default), 0 = no VU
   int64_t sublanes = 1;
   model::DType dtype = model::DType::Fp32;
   int64_t vreg_entries = 32;  // vector registers
@@ -62,13 +62,13 @@ struct VectorUnitSpec {
 struct MemorySpec {
   std::string name;
   int64_t capacity_bytes = 0;
-  bool per_core = true;          // distributed over the cores (false = one shared instance)
+  bool per_core = true;  // distributed over the cores (false = one shared instance)
   CellKind cell = CellKind::Sram;
-  int64_t width_bytes = 0;       // 0 = derived from the TU (rows x operand bytes)
-  double read_bytes_per_cycle = -1;   // throughput target; -1 = derived from the TUs
+  int64_t width_bytes = 0;           // 0 = derived from the TU (rows x operand bytes)
+  double read_bytes_per_cycle = -1;  // throughput target; -1 = derived from the TUs
   double write_bytes_per_cycle = -1;
-  int latency_cycles = 2;        // access latency target
-  int64_t banks = 0;             // 0 = chosen automatically
+  int latency_cycles = 2;               // access latency target
+  int64_t banks = 0;                    // 0 = chosen automatically
   int read_ports = 0, write_ports = 0;  // 0/0 = chosen automatically
 };
 
@@ -80,30 +80,30 @@ struct NocSpec {
 
 struct OffChipSpec {
   DramKind dram = DramKind::None;
-  double dram_gbps = 0;   // GB/s
-  int pcie_gen = 0;       // 0 = none
+  double dram_gbps = 0;  // GB/s
+  int pcie_gen = 0;      // 0 = none
   int pcie_lanes = 0;
-  int chip_links = 0;     // inter-chip links (TPU-v2 ICI)
-  double link_gbps = 0;   // Gbit/s per link per direction
+  int chip_links = 0;    // inter-chip links (TPU-v2 ICI)
+  double link_gbps = 0;  // Gbit/s per link per direction
 };
 
 struct ChipSpec {
   std::string name;
   std::string description;
   TechnologySpec technology;
-  double clock_hz = 0;        // 0 = searched from target_tops
-  double target_tops = 0;     // 0 = none (then clock_hz is required)
+  double clock_hz = 0;     // 0 = searched from target_tops
+  double target_tops = 0;  // 0 = none (then clock_hz is required)
   int64_t cores = 1;
   TensorUnitSpec tensor_unit;
   ReductionTreeSpec reduction_tree;
   VectorUnitSpec vector_unit;
   std::vector<MemorySpec> memories;
   bool scalar_unit = true;
-  double control_kge = 0;     // extra chip-level control (top-level FSMs, RLC, scan chains)
+  double control_kge = 0;  // extra chip-level control (top-level FSMs, RLC, scan chains)
   NocSpec noc;
   OffChipSpec offchip;
-  double white_space = 0;     // fraction of the die that is unmodelled (NeuroMeter: 21 % for TPUs)
-  double area_budget_mm2 = 0; // 0 = unconstrained
+  double white_space = 0;      // fraction of the die that is unmodelled (NeuroMeter: 21 % for TPUs)
+  double area_budget_mm2 = 0;  // 0 = unconstrained
   double power_budget_w = 0;
   std::vector<std::string> sources;
 

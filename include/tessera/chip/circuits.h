@@ -14,9 +14,9 @@ namespace tessera::chip {
 // Area, energy and delay of one circuit block.
 struct Block {
   double area_um2 = 0;
-  double energy_pj = 0;   // one action (one op, one transfer, one clocked cycle)
+  double energy_pj = 0;  // one action (one op, one transfer, one clocked cycle)
   double leakage_w = 0;
-  double delay_s = 0;     // combinational delay through the block
+  double delay_s = 0;  // combinational delay through the block
 };
 
 enum class WireLayer { Local, Global };

@@ -12,4 +12,10 @@ namespace tessera::chip {
 // the chip has a memory controller (chip-side PHY energy only, not the DRAM device).
 hw::EnergyTable chip_energy_table(const ChipReport& report);
 
+// The chip as an evaluator's hw::Hardware (accelerator): matrix peak of all TUs/RTs in their
+// operand type, vector peak of the VUs, the spec memories (innermost first, as listed) with
+// the bandwidth the chip was sized for and the chip's energies per byte, then DRAM; the
+// tensor unit as the PE array with its per-MAC energy.
+hw::Hardware chip_hardware(const ChipReport& report);
+
 }  // namespace tessera::chip

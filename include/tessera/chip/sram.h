@@ -18,19 +18,19 @@ std::string_view cell_kind_name(CellKind kind);
 
 struct ArraySpec {
   int64_t capacity_bytes = 0;
-  int64_t width_bytes = 8;   // bits moved per access / 8
-  int read_ports = 1;        // read-only ports
-  int write_ports = 1;       // write-only ports (0 with read_ports >= 1 = one shared RW port)
+  int64_t width_bytes = 8;  // bits moved per access / 8
+  int read_ports = 1;       // read-only ports
+  int write_ports = 1;      // write-only ports (0 with read_ports >= 1 = one shared RW port)
   CellKind cell = CellKind::Sram;
 };
 
 struct ArrayResult {
   double area_um2 = 0;
-  double read_energy_pj = 0;   // one access of width_bytes
+  double read_energy_pj = 0;  // one access of width_bytes
   double write_energy_pj = 0;
-  double leakage_w = 0;        // includes eDRAM refresh
-  double access_time_s = 0;    // address in to data out
-  double cycle_time_s = 0;     // minimum time between accesses on one port
+  double leakage_w = 0;      // includes eDRAM refresh
+  double access_time_s = 0;  // address in to data out
+  double cycle_time_s = 0;   // minimum time between accesses on one port
   int64_t rows = 0, columns = 0, mux = 1, subarrays = 1;
   std::string organisation() const;  // "32 x (512x256, mux 4)"
 };

@@ -26,7 +26,7 @@ struct Technology {
   double fo4_s = 14e-12;          // fan-out-of-4 inverter delay at vdd_nominal_v
   double nand2_area_um2 = 0.798;  // one gate equivalent (GE)
   double dff_area_um2 = 4.522;
-  double gate_cap_f = 0.1e-15;    // input capacitance of a minimum inverter
+  double gate_cap_f = 0.1e-15;  // input capacitance of a minimum inverter
   // Memory cells.
   double sram_cell_area_um2 = 0.296;
   double edram_cell_area_um2 = 0.1;

@@ -27,8 +27,8 @@ struct WorkloadResult {
   double latency_s = 0;
   double achieved_tops = 0;
   double utilization = 0;
-  double tops_per_w = 0;       // achieved TOPS / runtime power
-  double tops_per_tco = 0;     // achieved TOPS / (mm^4 x W)
+  double tops_per_w = 0;    // achieved TOPS / runtime power
+  double tops_per_tco = 0;  // achieved TOPS / (mm^4 x W)
 };
 
 struct DesignResult {
@@ -36,13 +36,17 @@ struct DesignResult {
   double area_mm2 = 0, tdp_w = 0, peak_tops = 0;
   std::vector<std::pair<std::string, double>> area_breakdown_mm2;  // per component
   std::vector<std::pair<std::string, double>> tdp_breakdown_w;
-  std::vector<WorkloadResult> workloads;  // batch 1, latency-bounded (10 ms), 256
+  // Per model: batch 1, latency-bounded (largest power-of-two batch within 10 ms), 256.
+  std::vector<WorkloadResult> workloads;
+  // Averages over the models as in Fig. 10: arithmetic mean of throughput, geometric mean of
+  // the ratios (utilisation, TOPS/W, TOPS/TCO); scenario 0 = bs 1, 1 = bounded, 2 = bs 256.
+  WorkloadResult average(int scenario) const;
 };
 
 struct SweepOptions {
   std::vector<int64_t> lengths = {4, 8, 16, 32, 64, 128, 256};
   std::vector<int64_t> tus_per_core = {1, 2, 4};
-  bool performance = true;
+  std::vector<std::string> models = {"resnet50", "inception-v3", "nasnet-a-large"};
 };
 
 // Runs the sweep; points whose every core count breaks a budget are left out.

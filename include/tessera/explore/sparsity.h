@@ -12,14 +12,14 @@
 namespace tessera::explore {
 
 struct SparsityPoint {
-  double sparsity = 0;      // 1 - x (x = non-zero ratio)
-  double skip_factor_y = 0; // fraction of blocks/vectors that must be computed
-  double beta = 0;          // CSR storage overhead per non-zero weight byte
-  double gain = 0;          // (TOPS/W)_sparse / (TOPS/W)_dense
+  double sparsity = 0;       // 1 - x (x = non-zero ratio)
+  double skip_factor_y = 0;  // fraction of blocks/vectors that must be computed
+  double beta = 0;           // CSR storage overhead per non-zero weight byte
+  double gain = 0;           // (TOPS/W)_sparse / (TOPS/W)_dense
 };
 
 struct SparsityCurve {
-  std::string arch;         // "TU8", "TU32", "RT64", "RT1024"
+  std::string arch;  // "TU8", "TU32", "RT64", "RT1024"
   std::vector<SparsityPoint> points;
 };
 

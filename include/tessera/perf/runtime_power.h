@@ -14,12 +14,12 @@ namespace tessera::perf {
 // What ran during `seconds` (NeuroMeter's activity factors, as counts).
 struct Activity {
   double seconds = 0;
-  double macs = 0;                               // on the TUs/RTs (non-zero operands)
-  double busy_cell_cycles = 0;                   // TU cell-cycles busy (0 = equal to macs)
-  std::map<std::string, double> read_bytes;      // by memory name (spec memories, "dram")
+  double macs = 0;                           // on the TUs/RTs (non-zero operands)
+  double busy_cell_cycles = 0;               // TU cell-cycles busy (0 = equal to macs)
+  std::map<std::string, double> read_bytes;  // by memory name (spec memories, "dram")
   std::map<std::string, double> write_bytes;
   double vector_lane_ops = 0;
-  double bus_transfers = 0;                      // CDB transfers (0 = one per busy TU cycle)
+  double bus_transfers = 0;  // core-cycles with the CDB busy (0 = one per busy TU cycle)
   double noc_flit_hops = 0;
 };
 

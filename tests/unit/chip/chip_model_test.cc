@@ -1,12 +1,14 @@
 // Unit tests of the chip model's levels: technology table, logic fits, SRAM arrays, parser.
+#include "tessera/chip/chip_model.h"
+
 #include <gtest/gtest.h>
 
-#include "tessera/chip/chip_model.h"
 #include "tessera/chip/circuits.h"
 #include "tessera/chip/energy_export.h"
 #include "tessera/chip/spec_parser.h"
 #include "tessera/chip/sram.h"
 #include "tessera/core/error.h"
+#include "tessera/perf/runtime_power.h"
 
 namespace tessera::chip {
 namespace {
@@ -29,8 +31,8 @@ TEST(ChipCircuits, HorowitzFitsAt45nm) {
   EXPECT_NEAR(adder(t, model::DType::Int32).energy_pj, 0.1, 0.015);
   EXPECT_NEAR(multiplier(t, model::DType::Fp32).energy_pj, 3.7, 0.3);
   // bf16 multiply ~0.62x fp16 (TPUv4i 7 nm ratio 0.21/0.34): a check, not a fit point.
-  const double ratio = multiplier(t, model::DType::Bf16).energy_pj /
-                       multiplier(t, model::DType::Fp16).energy_pj;
+  const double ratio =
+      multiplier(t, model::DType::Bf16).energy_pj / multiplier(t, model::DType::Fp16).energy_pj;
   EXPECT_NEAR(ratio, 0.62, 0.1);
 }
 
@@ -48,8 +50,9 @@ TEST(ChipSram, HorowitzCacheReadEnergies) {
 }
 
 TEST(ChipParser, StrictKeysAndPresets) {
-  EXPECT_THROW(parse_chip_spec("name: x\ntechnology: {node_nm: 28}\nclock_mhz: 700\nbogus: 1\n", "t"),
-               Error);
+  EXPECT_THROW(
+      parse_chip_spec("name: x\ntechnology: {node_nm: 28}\nclock_mhz: 700\nbogus: 1\n", "t"),
+      Error);
   try {
     parse_chip_spec("name: x\ntechnology: {node_nm: 28, vddd: 1}\nclock_mhz: 7\n", "t.yaml");
   } catch (const Error& e) {
@@ -85,6 +88,37 @@ TEST(ChipModel, EnergyTableExport) {
   EXPECT_LT(table.mac(model::DType::Int8), 2.0);
   EXPECT_GT(table.read("unified_buffer"), 0);
   EXPECT_GT(table.read("dram"), table.read("unified_buffer"));
+  const auto hw = chip_hardware(r);
+  EXPECT_NEAR(hw.matrix.at(model::DType::Int8), 91.75e12, 1e11);
+  ASSERT_EQ(hw.memory.size(), 4u);  // UB, accumulators, weight FIFO, DRAM
+  EXPECT_TRUE(hw.memory.back().off_chip);
+  EXPECT_NEAR(hw.memory[0].bandwidth_bytes_per_s, 256 * 700e6, 1);
+  ASSERT_TRUE(hw.pe_array.has_value());
+  EXPECT_EQ(hw.pe_array->rows, 256);
+}
+
+}  // namespace
+}  // namespace tessera::chip
+
+namespace tessera::chip {
+namespace {
+
+TEST(ChipRuntimePower, FullActivityMatchesComponentDynamicPower) {
+  const auto r = evaluate_chip(load_chip_spec("tpu-v1"));
+  perf::Activity a;
+  a.seconds = 1e-3;
+  a.macs = static_cast<double>(r.spec.macs_per_cycle()) * r.clock_hz * a.seconds;
+  const auto p = perf::runtime_power(r, a);
+  const auto* tu = r.find("tensor_unit");
+  // Busy every cycle with random data = the component's dynamic power (TDP adds toggling).
+  EXPECT_NEAR(p.by_component_w.at("tensor_unit"), tu->dynamic_w + tu->leakage_w,
+              1e-6 * tu->dynamic_w);
+  EXPECT_LT(p.total_w, r.tdp_w);
+  a.read_bytes["no_such_memory"] = 1;
+  EXPECT_THROW(perf::runtime_power(r, a), Error);
+  a.read_bytes.clear();
+  a.seconds = 0;
+  EXPECT_THROW(perf::runtime_power(r, a), Error);
 }
 
 }  // namespace
