@@ -101,8 +101,10 @@ LoopProblem conv_problem(const workload::ConvProblem& c) {
   p.windows[1] = {Q, S, c.stride_w, c.dilation_w};
   p.num_windows = 2;
   std::string extra;
-  if (c.stride_h == c.stride_w) extra += fmt::format(",stride={}", c.stride_h);
-  else extra += fmt::format(",stride_h={},stride_w={}", c.stride_h, c.stride_w);
+  if (c.stride_h == c.stride_w)
+    extra += fmt::format(",stride={}", c.stride_h);
+  else
+    extra += fmt::format(",stride_h={},stride_w={}", c.stride_h, c.stride_w);
   if (c.dilation_h != 1 || c.dilation_w != 1)
     extra += c.dilation_h == c.dilation_w
                  ? fmt::format(",dilation={}", c.dilation_h)
@@ -115,11 +117,13 @@ LoopProblem conv_problem(const workload::ConvProblem& c) {
 
 LoopProblem loop_problem_from_op(const workload::Op& op) {
   switch (op.problem.kind) {
-    case workload::ProblemKind::Matmul: return matmul_problem(op.problem.matmul);
-    case workload::ProblemKind::Conv: return conv_problem(op.problem.conv);
+    case workload::ProblemKind::Matmul:
+      return matmul_problem(op.problem.matmul);
+    case workload::ProblemKind::Conv:
+      return conv_problem(op.problem.conv);
     default:
-      throw Error(fmt::format("op '{}' is a {} pass, not a matmul or conv: nothing to map",
-                              op.name, workload::problem_kind_name(op.problem.kind)));
+      throw Error(fmt::format("op '{}' is a {} pass, not a matmul or conv: nothing to map", op.name,
+                              workload::problem_kind_name(op.problem.kind)));
   }
 }
 

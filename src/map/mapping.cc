@@ -40,7 +40,8 @@ std::string format_loop_nest(const LoopProblem& problem, const MapArch& arch, co
   for (int d = 0; d < problem.num_dims; ++d) {
     int s = 0;
     for (int l = 0; l < arch.num_levels; ++l) {
-      if (l == arch.spatial_level) suffix[kMaxLevels][d] = (m.spatial_x[d] * m.spatial_y[d] > 1) ? s++ : s;
+      if (l == arch.spatial_level)
+        suffix[kMaxLevels][d] = (m.spatial_x[d] * m.spatial_y[d] > 1) ? s++ : s;
       suffix[l][d] = m.temporal[l][d] > 1 ? s++ : s;
     }
   }
@@ -111,7 +112,8 @@ void read_factors(const YAML::Node& node, const LoopProblem& p, const std::strin
     } catch (const YAML::Exception&) {
       fail(where + "." + name, "factor is not an integer");
     }
-    if (v < 1 || v > p.bound[d] * 2) fail(where + "." + name, fmt::format("factor {} out of range", v));
+    if (v < 1 || v > p.bound[d] * 2)
+      fail(where + "." + name, fmt::format("factor {} out of range", v));
     out[d] = v;
   }
 }
@@ -181,7 +183,8 @@ Mapping mapping_from_yaml(const std::string& text, const LoopProblem& problem,
         read_factors(kv.second, problem, where + ".temporal", m.temporal[l]);
       } else if (key == "spatial_x" || key == "spatial_y") {
         if (l != arch.spatial_level)
-          fail(where + "." + key, "spatial factors belong to level " + arch.levels[arch.spatial_level].name);
+          fail(where + "." + key,
+               "spatial factors belong to level " + arch.levels[arch.spatial_level].name);
         read_factors(kv.second, problem, where + "." + key,
                      key == "spatial_x" ? m.spatial_x : m.spatial_y);
       } else if (key == "order") {
@@ -197,18 +200,21 @@ Mapping mapping_from_yaml(const std::string& text, const LoopProblem& problem,
         int i = 0;
         for (int d = 0; d < problem.num_dims; ++d)
           if (!placed[d]) m.order[l][i++] = static_cast<uint8_t>(d);
-        for (auto it = outer.rbegin(); it != outer.rend(); ++it) m.order[l][i++] = static_cast<uint8_t>(*it);
+        for (auto it = outer.rbegin(); it != outer.rend(); ++it)
+          m.order[l][i++] = static_cast<uint8_t>(*it);
       } else if (key == "keep") {
         for (const YAML::Node& tn : kv.second) {
           std::string t = tn.as<std::string>();
           int ti = t == "weights" ? 0 : t == "inputs" ? 1 : t == "outputs" ? 2 : -1;
-          if (ti < 0) fail(where + ".keep", "unknown tensor '" + t + "' (weights, inputs, outputs)");
+          if (ti < 0)
+            fail(where + ".keep", "unknown tensor '" + t + "' (weights, inputs, outputs)");
           if (!((arch.levels[l].may_hold >> ti) & 1u))
             fail(where + ".keep", fmt::format("{} cannot hold {}", name, t));
           m.keep[l] |= static_cast<uint8_t>(1u << ti);
         }
       } else {
-        fail(where + "." + key, "unknown key (expected level, temporal, order, spatial_x, spatial_y, keep)");
+        fail(where + "." + key,
+             "unknown key (expected level, temporal, order, spatial_x, spatial_y, keep)");
       }
     }
   }

@@ -9,10 +9,14 @@ namespace tessera::map {
 
 std::string_view validity_name(Validity v) {
   switch (v) {
-    case Validity::Valid: return "valid";
-    case Validity::OverCapacity: return "over capacity";
-    case Validity::OverArray: return "over the PE array";
-    case Validity::BadFactors: return "bad factors or bypass";
+    case Validity::Valid:
+      return "valid";
+    case Validity::OverCapacity:
+      return "over capacity";
+    case Validity::OverArray:
+      return "over the PE array";
+    case Validity::BadFactors:
+      return "bad factors or bypass";
   }
   return "?";
 }
@@ -200,6 +204,21 @@ Validity check_mapping(const LoopProblem& problem, const MapArch& arch, const Ma
   return Validity::Valid;
 }
 
+int64_t level_footprint_bytes(const LoopProblem& problem, const MapArch& arch, const Mapping& m,
+                              int level) {
+  std::array<int64_t, kMaxDims> tile;
+  tile.fill(1);
+  for (int l = 0; l <= level; ++l)
+    for (int d = 0; d < problem.num_dims; ++d) {
+      tile[d] *= m.temporal[l][d];
+      if (l == arch.spatial_level) tile[d] *= m.spatial_x[d] * m.spatial_y[d];
+    }
+  int64_t bytes = 0;
+  for (int t = 0; t < kTensors; ++t)
+    if (m.keeps(level, t)) bytes += problem.footprint(t, tile) * tensor_bytes(arch, t);
+  return arch.levels[level].double_buffered ? 2 * bytes : bytes;
+}
+
 void analyze_nest(const LoopProblem& problem, const MapArch& arch, const Mapping& m,
                   NestResult& r) {
   r = NestResult{};
@@ -238,11 +257,20 @@ void analyze_nest(const LoopProblem& problem, const MapArch& arch, const Mapping
     steps *= s.total;
     passes *= std::max(1.0, std::ceil(s.total / s.per_pass));
   }
-  r.compute_cycles = steps;
-  r.overhead_cycles = arch.spatial_level > 0 || arch.array_rows * arch.array_cols > 1
-                          ? passes * static_cast<double>(arch.fill_drain_cycles)
-                          : 0.0;
-  double slowest = steps;
+  // Each pass of the array loads the stationary operand (array_rows cycles to shift it in).
+  // With double-buffered PE registers the next load hides behind a pass that streams at least
+  // that long, and the wavefront fills and drains once; otherwise every pass pays it.
+  const bool has_array = arch.array_rows * arch.array_cols > 1;
+  const bool hidden = arch.spatial_level > 0 && arch.levels[0].double_buffered;
+  r.compute_cycles =
+      has_array && hidden ? std::max(steps, passes * static_cast<double>(arch.array_rows)) : steps;
+  r.overhead_cycles = !has_array ? 0.0
+                      : hidden   ? static_cast<double>(arch.fill_drain_cycles)
+                                 : passes * static_cast<double>(arch.fill_drain_cycles);
+  double slowest = r.compute_cycles;
+  int first_output_level = top;
+  for (int l = top; l >= 0; --l)
+    if (m.keeps(l, kOutputs)) first_output_level = l;
   std::array<int64_t, kMaxDims> tile;
   tile.fill(1);
   for (int l = 0; l < arch.num_levels; ++l) {
@@ -250,14 +278,19 @@ void analyze_nest(const LoopProblem& problem, const MapArch& arch, const Mapping
     double read_bytes = 0, write_bytes = 0;
     for (int t = 0; t < kTensors; ++t) {
       double bytes = static_cast<double>(tensor_bytes(arch, t));
-      read_bytes += static_cast<double>(r.reads[l][t]) * bytes;
-      if (l == top && t == kOutputs) {
-        // Final outputs leave quantised; only spilled partial sums travel at accumulator width.
-        int64_t size = problem.tensor_size(t);
-        write_bytes += static_cast<double>(size * arch.operand_bytes) +
-                       static_cast<double>(r.writes[l][t] - size) * bytes;
+      double reads = static_cast<double>(r.reads[l][t]),
+             writes = static_cast<double>(r.writes[l][t]);
+      if (t == kOutputs && l > first_output_level) {
+        // Above the level that accumulates, final outputs travel quantised; only spilled
+        // partial sums keep the accumulator's width.
+        double size = static_cast<double>(problem.tensor_size(t));
+        double quantised = static_cast<double>(arch.final_output_bytes);
+        double final_reads = std::min(reads, l == top ? 0.0 : size);
+        read_bytes += final_reads * quantised + (reads - final_reads) * bytes;
+        write_bytes += std::min(writes, size) * quantised + std::max(0.0, writes - size) * bytes;
       } else {
-        write_bytes += static_cast<double>(r.writes[l][t]) * bytes;
+        read_bytes += reads * bytes;
+        write_bytes += writes * bytes;
       }
     }
     r.level_energy_pj[l] =

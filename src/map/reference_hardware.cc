@@ -21,7 +21,7 @@ hw::Hardware gemmini_like_hardware(int64_t accumulator_bytes, int64_t scratchpad
   pe.dataflow = hw::Dataflow::WeightStationary;
   pe.dtype = model::DType::Int8;
   pe.accumulator_dtype = model::DType::Int32;
-  pe.mac_energy_pj = 0.3;  // int8 mult 0.2 + int32 add 0.1 pJ (Horowitz ISSCC'14, 45 nm)
+  pe.mac_energy_pj = 0.3;        // int8 mult 0.2 + int32 add 0.1 pJ (Horowitz ISSCC'14, 45 nm)
   pe.register_bytes_per_pe = 2;  // one weight plus the one being preloaded
   h.pe_array = pe;
   h.matrix.ops_per_s[model::DType::Int8] = 2.0 * 16 * 16 * h.clock_hz;
@@ -41,8 +41,9 @@ hw::Hardware gemmini_like_hardware(int64_t accumulator_bytes, int64_t scratchpad
   };
   h.memory.push_back(level("registers", 2 * 16 * 16, 0, 0.03, true, false, false));
   h.memory.back().double_buffered = true;
-  // Accumulator: DIM int32 lanes per cycle; scratchpad: DIM bytes of inputs + DIM of weights.
-  h.memory.push_back(level("accumulator", accumulator_bytes, 64, 3.0, false, false, true));
+  // Accumulator: DIM int32 lanes read-modify-written per cycle (a read and a write port);
+  // scratchpad: DIM bytes of inputs + DIM bytes of weights per cycle.
+  h.memory.push_back(level("accumulator", accumulator_bytes, 128, 3.0, false, false, true));
   h.memory.push_back(level("scratchpad", scratchpad_bytes, 32, 6.0, true, true, false));
   h.memory.push_back(level("l2", 512 * 1024, 32, 9.0, true, true, true));
   // DRAM behind a 128-bit system bus: 16 B per cycle.

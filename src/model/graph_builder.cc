@@ -62,7 +62,11 @@ TensorId GraphBuilder::new_tensor(const std::string& name, Shape shape, TensorCl
   t.dtype = dtype_;
   t.tensor_class = cls;
   t.producer = producer;
-  (void)t.elements();  // rejects shapes whose element count overflows
+  try {
+    (void)t.elements();  // rejects shapes whose element count overflows
+  } catch (...) {
+    rethrow_with_context(name + " " + shape_text(t.shape));
+  }
   graph_.tensors.push_back(std::move(t));
   return static_cast<TensorId>(graph_.tensors.size() - 1);
 }

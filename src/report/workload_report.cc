@@ -53,6 +53,18 @@ nlohmann::json totals_json(const std::string& name, const workload::Totals& t,
   return j;
 }
 
+// Imported models: which op types were not costed and what share of the file's nodes they are.
+nlohmann::json unsupported_json(const workload::Workload& w) {
+  int64_t count = 0;
+  for (const auto& [op, n] : w.unsupported_ops) count += n;
+  nlohmann::json j;
+  j["ops"] = w.unsupported_ops;
+  j["nodes_not_costed"] = count;
+  j["source_nodes"] = w.source_nodes;
+  j["share_not_costed"] = w.source_nodes ? static_cast<double>(count) / w.source_nodes : 0.0;
+  return j;
+}
+
 std::string mode_name(const workload::Workload& w) {
   return w.options.mode == workload::Mode::Encoder ? "encoder" : "decoder";
 }
@@ -70,6 +82,7 @@ nlohmann::json assumptions_json(const workload::Workload& w) {
   a["flops_per_mac"] = 2;
   a["memory_model"] = "ideal: each op reads its inputs and writes its outputs once";
   if (!w.decoder_note.empty()) a["decoder"] = w.decoder_note;
+  if (w.source_nodes > 0) a["unsupported"] = unsupported_json(w);
   return a;
 }
 
@@ -116,11 +129,22 @@ nlohmann::json workload_json(const workload::Workload& w) {
 std::string workload_table(const workload::Workload& w, bool show_ops) {
   std::ostringstream out;
   out << "model: " << w.model << "\n";
+  std::string config;
+  for (const auto& [key, value] : w.config)
+    if (!value.empty()) config += (config.empty() ? "" : " ") + key + "=" + value;
+  if (!config.empty()) out << "config: " << config << "\n";
   out << "assumptions: " << w.options.precision.name << " (" << w.options.precision.activation_bytes
       << " B/activation, " << w.options.precision.weight_bytes << " B/weight), mode " << mode_name(w)
       << ", fusion " << workload::fusion_name(w.options.fusion)
       << ", ideal memory traffic, 1 MAC = 2 FLOPs\n";
   if (!w.decoder_note.empty()) out << "decoder: " << w.decoder_note << "\n";
+  if (!w.unsupported_ops.empty()) {
+    nlohmann::json u = unsupported_json(w);
+    out << "not costed (unsupported ops):";
+    for (const auto& [op, n] : w.unsupported_ops) out << " " << op << " x" << n;
+    out << " = " << u["nodes_not_costed"].get<int64_t>() << " of " << w.source_nodes
+        << " nodes (" << format_percent(u["share_not_costed"].get<double>()) << ")\n";
+  }
   out << "\n";
   TextTable groups({"group", "GFLOPs", "% FLOPs", "MOPs (GB)", "% MOPs", "intensity"});
   auto row = [&](const std::string& name, const workload::Totals& t) {
@@ -132,10 +156,23 @@ std::string workload_table(const workload::Workload& w, bool show_ops) {
   };
   for (const auto& g : w.groups) row(g.name, g.totals);
   groups.add_separator();
+  // The ops inside the numbered layers: the scope of the survey's per-layer tables (001 Table 3
+  // covers the N Transformer layers, not the embeddings or the head).
+  workload::Totals in_layers;
+  int layer_count = 0;
+  for (const auto& l : w.layers) {
+    if (l.name == "other") continue;
+    ++layer_count;
+    in_layers.flops += l.totals.flops;
+    in_layers.bytes += l.totals.bytes;
+  }
+  if (layer_count > 0 && in_layers.bytes != w.totals.bytes)
+    row(std::to_string(layer_count) + (layer_count == 1 ? " layer" : " layers"), in_layers);
   row("total", w.totals);
   out << groups.render();
-  out << "\nparams: " << format_si(static_cast<double>(w.totals.params)) << "  MACs: "
-      << format_si(static_cast<double>(w.totals.macs)) << "\n";
+  out << "\nparams: " << format_si(static_cast<double>(w.totals.params), 4)
+      << "  MACs: " << format_si(static_cast<double>(w.totals.macs), 4)
+      << "  (MOPs: bytes moved; intensity: FLOPs per byte)\n";
   if (show_ops) {
     TextTable ops({"op", "role", "kind", "FLOPs", "bytes", "intensity"});
     for (const auto& op : w.ops)

@@ -132,6 +132,17 @@ void roll_up(Workload& workload, int64_t params) {
     add(bucket(workload.groups, op.group), op);
     add(bucket(workload.layers, op.layer >= 0 ? "layer" + std::to_string(op.layer) : "other"), op);
   }
+  // Reports list groups in the papers' row order (001 Tables 3 and 4), then anything else.
+  static const std::vector<std::string> kOrder = {
+      "mha_projections", "act_to_act", "ffn_projections", "convolution", "batchnorm",
+      "activation",      "other",      "embedding",       "classifier"};
+  auto rank = [](const std::string& name) {
+    return std::find(kOrder.begin(), kOrder.end(), name) - kOrder.begin();
+  };
+  std::stable_sort(workload.groups.begin(), workload.groups.end(),
+                   [&](const GroupTotals& a, const GroupTotals& b) {
+                     return rank(a.name) < rank(b.name);
+                   });
   // Shared weights (tied embeddings) are counted once in the model total.
   workload.totals.params = params;
 }
@@ -142,6 +153,8 @@ Workload analyze_graph(const model::Graph& graph, const AnalysisOptions& options
   w.domain = graph.domain;
   w.options = options;
   w.config = graph.config;
+  w.unsupported_ops = graph.unsupported_ops;
+  w.source_nodes = graph.source_nodes;
   w.ops.reserve(graph.nodes.size());
   for (size_t i = 0; i < graph.nodes.size(); ++i)
     w.ops.push_back(lower_node(graph, static_cast<model::NodeId>(i), options.precision));
@@ -182,7 +195,8 @@ Workload analyze_decoder(const model::ModelHandle& model, const AnalysisOptions&
   first.decoder_note = "sum over " + std::to_string(steps) + " generated tokens, context " +
                        std::to_string(first_context) + ".." + std::to_string(last_context);
   Workload result = std::move(first);
-  roll_up(result, model.build_decode_step(first_context).parameter_count());
+  // The whole model's parameters (an encoder-decoder's step graph lacks the encoder).
+  roll_up(result, model.build().parameter_count());
   return result;
 }
 
@@ -197,13 +211,26 @@ Workload analyze_model(const model::ModelHandle& model, const AnalysisOptions& o
   if (generate <= 0) generate = model.params.has("seq") ? model.params.get_int("seq") : 1;
   Workload decode = analyze_decoder(model, options, options.prompt + 1, options.prompt + generate);
   decode.model = model.spec;
-  if (options.prompt <= 0) return decode;
-  // Prompt prefill: the whole prompt at once, as an encoder with causal attention.
-  model::ModelHandle prefill_model = model;
-  prefill_model.params.set("seq", std::to_string(options.prompt));
+  // Prefill: the work before the first generated token. By default the whole prompt at once,
+  // as an encoder with causal attention; families with more (an encoder) say so themselves.
+  model::Graph prefill_graph;
+  std::string prefill_what = "prefill of " + std::to_string(options.prompt) + " tokens";
+  if (model.family->build_prefill) {
+    try {
+      prefill_graph = model.family->build_prefill(model.params, options.prompt);
+    } catch (...) {
+      rethrow_with_context(model.spec);
+    }
+    prefill_what = prefill_graph.name;
+  } else if (options.prompt > 0) {
+    model::ModelHandle prefill_model = model;
+    prefill_model.params.set("seq", std::to_string(options.prompt));
+    prefill_graph = prefill_model.build();
+  }
+  if (prefill_graph.nodes.empty()) return decode;
   AnalysisOptions prefill_options = options;
   prefill_options.mode = Mode::Encoder;
-  Workload prefill = analyze_graph(prefill_model.build(), prefill_options);
+  Workload prefill = analyze_graph(prefill_graph, prefill_options);
   Workload combined = decode;
   combined.ops.clear();
   for (Op op : prefill.ops) {
@@ -214,7 +241,7 @@ Workload analyze_model(const model::ModelHandle& model, const AnalysisOptions& o
     op.name = "decode/" + op.name;
     combined.ops.push_back(std::move(op));
   }
-  combined.decoder_note = "prefill of " + std::to_string(options.prompt) + " tokens + " + decode.decoder_note;
+  combined.decoder_note = prefill_what + " + " + decode.decoder_note;
   roll_up(combined, decode.totals.params);
   return combined;
 }

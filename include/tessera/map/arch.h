@@ -19,12 +19,12 @@ constexpr int kMaxLevels = 8;
 
 struct ArchLevel {
   std::string name;
-  int64_t capacity_bytes = 0;      // per instance; 0 = unbounded
-  double bytes_per_cycle = 0;      // 0 = unbounded
+  int64_t capacity_bytes = 0;  // per instance; 0 = unbounded
+  double bytes_per_cycle = 0;  // 0 = unbounded
   double read_pj_per_byte = 0, write_pj_per_byte = 0;
   bool double_buffered = false;
   bool off_chip = false;
-  uint8_t may_hold = 0b111;        // bit per Tensor
+  uint8_t may_hold = 0b111;  // bit per Tensor
 };
 
 struct MapArch {
@@ -36,10 +36,14 @@ struct MapArch {
   int spatial_level = 0;
   int64_t array_rows = 1, array_cols = 1;  // spatial_y fans over rows, spatial_x over cols
   hw::Dataflow dataflow = hw::Dataflow::WeightStationary;
-  int64_t fill_drain_cycles = 0;   // per pass of the array's innermost block (systolic wavefront)
+  int64_t fill_drain_cycles = 0;  // per pass of the array's innermost block (systolic wavefront)
   double clock_hz = 1e9;
   double mac_pj = 0;
   int64_t operand_bytes = 1, accumulator_bytes = 4;
+  // Width of finished outputs leaving the accumulating level: the operand width when they are
+  // requantised on the way out, the accumulator width when a separate op still needs them wide
+  // (a Softmax or LayerNorm that is not fused with its matmul, 001 Sec. 5.5.2).
+  int64_t final_output_bytes = 1;
   double vector_elements_per_cycle = 0;  // special-function units (fusion study)
 };
 

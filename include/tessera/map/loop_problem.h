@@ -18,20 +18,21 @@ constexpr int kTensors = 3;
 enum Tensor : int { kWeights = 0, kInputs = 1, kOutputs = 2 };
 std::string_view tensor_name(int tensor);  // "weights", "inputs", "outputs"
 
-// One sliding-window pair of a convolution input: extent = (out-1)*stride + (kernel-1)*dilation + 1.
+// One sliding-window pair of a convolution input: extent = (out-1)*stride + (kernel-1)*dilation
+// + 1.
 struct Window {
   int out_dim = -1, kernel_dim = -1;
   int64_t stride = 1, dilation = 1;
 };
 
 struct LoopProblem {
-  std::string spec;                          // "matmul:m=512,k=768,n=3072" (round-trips)
+  std::string spec;  // "matmul:m=512,k=768,n=3072" (round-trips)
   workload::ProblemKind kind = workload::ProblemKind::Matmul;
   int num_dims = 0;
-  std::array<int64_t, kMaxDims> bound{};      // loop bounds, all >= 1
+  std::array<int64_t, kMaxDims> bound{};         // loop bounds, all >= 1
   std::array<const char*, kMaxDims> dim_name{};  // "M", "N", "K", ...
-  std::array<uint32_t, kTensors> relevant{};  // bit d set: tensor indexed by dimension d
-  std::array<Window, 2> windows{};            // conv inputs: (P,R) and (Q,S); unused for matmul
+  std::array<uint32_t, kTensors> relevant{};     // bit d set: tensor indexed by dimension d
+  std::array<Window, 2> windows{};               // conv inputs: (P,R) and (Q,S); unused for matmul
   int num_windows = 0;
   int64_t macs = 0;
 

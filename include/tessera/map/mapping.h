@@ -16,9 +16,9 @@ namespace tessera::map {
 struct Mapping {
   int num_levels = 0;
   std::array<std::array<int64_t, kMaxDims>, kMaxLevels> temporal{};  // [level][dim], >= 1
-  std::array<int64_t, kMaxDims> spatial_x{}, spatial_y{};           // at arch.spatial_level
-  std::array<std::array<uint8_t, kMaxDims>, kMaxLevels> order{};    // [level][i]: inner→outer
-  std::array<uint8_t, kMaxLevels> keep{};                           // bit per Tensor
+  std::array<int64_t, kMaxDims> spatial_x{}, spatial_y{};            // at arch.spatial_level
+  std::array<std::array<uint8_t, kMaxDims>, kMaxLevels> order{};     // [level][i]: inner→outer
+  std::array<uint8_t, kMaxLevels> keep{};                            // bit per Tensor
 
   bool keeps(int level, int tensor) const { return (keep[level] >> tensor) & 1u; }
 };
@@ -32,7 +32,6 @@ void complete_outer_factors(const LoopProblem& problem, const MapArch& arch, Map
 std::string format_loop_nest(const LoopProblem& problem, const MapArch& arch, const Mapping& m);
 // YAML round trip. Parsing rejects unknown keys, unknown levels or dims, bad factors.
 std::string mapping_to_yaml(const LoopProblem& problem, const MapArch& arch, const Mapping& m);
-Mapping mapping_from_yaml(const std::string& text, const LoopProblem& problem,
-                          const MapArch& arch);
+Mapping mapping_from_yaml(const std::string& text, const LoopProblem& problem, const MapArch& arch);
 
 }  // namespace tessera::map

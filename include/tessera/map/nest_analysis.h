@@ -25,9 +25,9 @@ struct NestResult {
   std::array<double, kMaxLevels> level_cycles{};      // bandwidth-bound cycles per level
   std::array<double, kMaxLevels> level_energy_pj{};
   int64_t macs = 0;
-  double compute_cycles = 0;    // array steps, partial tiles included
-  double overhead_cycles = 0;   // systolic fill/drain per pass of the array block
-  double cycles = 0;            // max(compute, bandwidth) + overhead
+  double compute_cycles = 0;   // array steps, partial tiles included
+  double overhead_cycles = 0;  // systolic fill/drain per pass of the array block
+  double cycles = 0;           // max(compute, bandwidth) + overhead
   double latency_s = 0, energy_pj = 0, mac_energy_pj = 0;
   double utilization = 0;
 
@@ -39,6 +39,9 @@ struct NestResult {
 // Capacity and array checks only (cheap pre-check before the full analysis).
 Validity check_mapping(const LoopProblem& problem, const MapArch& arch, const Mapping& mapping,
                        int* failing_level = nullptr);
+// Bytes one instance of `level` holds under `mapping` (double buffering included).
+int64_t level_footprint_bytes(const LoopProblem& problem, const MapArch& arch,
+                              const Mapping& mapping, int level);
 // Full analysis; `result.validity` says whether the mapping fits.
 void analyze_nest(const LoopProblem& problem, const MapArch& arch, const Mapping& mapping,
                   NestResult& result);

@@ -77,6 +77,10 @@ struct Graph {
   std::vector<TensorId> outputs;
   // Free-form description of the configuration (e.g. {"seq": "512", "heads": "12"}).
   std::map<std::string, std::string> config;
+  // Imported models (ONNX): op types tessera cannot cost, with their node counts, and the number
+  // of nodes in the source file, so reports can say what share was not costed.
+  std::map<std::string, int64_t> unsupported_ops;
+  int64_t source_nodes = 0;
 
   const Tensor& tensor(TensorId id) const { return tensors.at(static_cast<size_t>(id)); }
   int64_t parameter_count() const;  // elements of all Weight tensors

@@ -14,7 +14,7 @@
 namespace tessera::model {
 
 struct ZooFamily {
-  std::string name;         // e.g. "transformer-encoder"
+  std::string name;  // e.g. "transformer-encoder"
   Domain domain = Domain::Other;
   std::string description;
   std::vector<ParamSpec> params;
@@ -22,6 +22,10 @@ struct ZooFamily {
   // Autoregressive decoders only: the graph that generates one token when `context` tokens
   // (including the new one) are in the KV cache. Empty for encoders and CNNs.
   std::function<Graph(const ModelParams&, int64_t context)> build_decode_step;
+  // Decoders only, optional: the work done once before the first generated token, for a prompt
+  // of `prompt` tokens (0 = none), e.g. an encoder-decoder's encoder and cross-attention K/V.
+  // Its graph name describes it. Unset: the prefill is build() with seq = prompt, if any.
+  std::function<Graph(const ModelParams&, int64_t prompt)> build_prefill;
 };
 
 struct ZooPreset {
@@ -37,20 +41,20 @@ const ZooFamily& find_family(const std::string& name);  // throws tessera::Error
 
 // Options for loading a model by name or path.
 struct LoadOptions {
-  int64_t batch = 0;                      // 0 = the model's own default
-  std::map<std::string, int64_t> dims;    // ONNX symbolic dimension bindings
-  bool strict = false;                    // ONNX: unsupported ops are errors
+  int64_t batch = 0;                    // 0 = the model's own default
+  std::map<std::string, int64_t> dims;  // ONNX symbolic dimension bindings
+  bool strict = false;                  // ONNX: unsupported ops are errors
 };
 
 // A resolved model: its family (when from the zoo), parameters and graph builders.
 struct ModelHandle {
-  std::string spec;            // what the user wrote
+  std::string spec;                   // what the user wrote
   const ZooFamily* family = nullptr;  // null for ONNX models
   ModelParams params{"", {}};
-  Graph build() const;                              // the whole-sequence / single-image graph
+  Graph build() const;  // the whole-sequence / single-image graph
   bool is_decoder() const { return family && family->build_decode_step; }
-  Graph build_decode_step(int64_t context) const;   // throws if not a decoder
-  Graph onnx_graph;                                 // filled for ONNX models
+  Graph build_decode_step(int64_t context) const;  // throws if not a decoder
+  Graph onnx_graph;                                // filled for ONNX models
 };
 
 // Resolves "preset[:k=v,...]", "family:k=v,...", a .yaml model file or a .onnx file.

@@ -61,6 +61,9 @@ struct Workload {
   std::vector<GroupTotals> groups;  // in first-appearance order
   std::vector<GroupTotals> layers;  // per layer index ("layer0", ...; "other" for -1)
   std::string decoder_note;         // what the decoder totals cover
+  // Imported models: op types not costed and their node counts; nodes in the source file.
+  std::map<std::string, int64_t> unsupported_ops;
+  int64_t source_nodes = 0;
 };
 
 // Lowers one op of a graph (no fusion context).

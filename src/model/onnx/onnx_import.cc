@@ -1,12 +1,63 @@
-// Placeholder until the ONNX importer (issue #3) lands: a clear error, never a crash.
+// ONNX import pipeline (issue #3): read (weights skipped) -> bind symbolic dimensions -> ONNX
+// shape inference -> index and classify values -> recognise decomposed ops -> lower -> roles.
 #include "tessera/model/onnx_import.h"
 
+#include <filesystem>
+
+#include "model/onnx/onnx_fold.h"
+#include "model/onnx/onnx_lower.h"
+#include "model/onnx/onnx_patterns.h"
+#include "model/onnx/onnx_reader.h"
+#include "model/onnx/onnx_roles.h"
+#include "model/onnx/onnx_shapes.h"
+#include "model/onnx/onnx_view.h"
 #include "tessera/core/error.h"
 
 namespace tessera::model {
+namespace {
 
-Graph import_onnx(const std::string& path, const LoadOptions&) {
-  throw Error(path + ": ONNX import is not available in this build");
+Graph import_read_model(onnx_import::ReadModel read, const std::string& name,
+                        const LoadOptions& options) {
+  using namespace onnx_import;
+  onnx::ModelProto& proto = read.proto;
+  if (proto.opset_import_size() == 0) throw Error(name + ": the model declares no opset_import");
+  for (const auto& node : proto.graph().node())
+    if (node.op_type().empty()) throw Error(name + ": a node has no op_type");
+  bind_dimensions(proto, options, name);
+  ShapeMap shapes = fold_and_infer(proto, name);
+  GraphView view = make_view(proto.graph(), shapes, name);
+  Fusions fusions = find_fusions(view);
+  Lowered lowered = lower_graph(proto.graph(), view, fusions, name);
+  if (options.strict && !lowered.unsupported.empty()) {
+    std::string list;
+    for (const auto& [op, count] : lowered.unsupported)
+      list += (list.empty() ? "" : ", ") + op + " x" + std::to_string(count);
+    throw Error(name + ": unsupported ops (--strict): " + list);
+  }
+  Graph graph = std::move(lowered.graph);
+  graph.name = name;
+  graph.unsupported_ops = std::move(lowered.unsupported);
+  graph.source_nodes = lowered.source_nodes;
+  assign_roles(graph);
+  graph.config["source"] = "onnx";
+  graph.config["producer"] = proto.producer_name() + " " + proto.producer_version();
+  for (const auto& opset : proto.opset_import())
+    if (opset.domain().empty() || opset.domain() == "ai.onnx")
+      graph.config["opset"] = std::to_string(opset.version());
+  graph.config["batch"] = std::to_string(options.batch > 0 ? options.batch : 1);
+  for (const auto& [dim, value] : options.dims) graph.config["dim." + dim] = std::to_string(value);
+  return graph;
+}
+
+}  // namespace
+
+Graph import_onnx(const std::string& path, const LoadOptions& options) {
+  return import_read_model(onnx_import::read_onnx_file(path), path, options);
+}
+
+Graph import_onnx_bytes(const void* data, size_t size, const std::string& name,
+                        const LoadOptions& options, const std::string& base_dir) {
+  return import_read_model(onnx_import::read_onnx_bytes(data, size, name, base_dir), name, options);
 }
 
 }  // namespace tessera::model

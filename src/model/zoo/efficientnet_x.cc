@@ -1,7 +1,8 @@
 // EfficientNet-X (004 Sec. 3-5, Table 1): EfficientNet with a space-to-depth 2x2/stride-2 conv
 // before the first MBConv stage, fused MBConv (kxk conv instead of 1x1 expand + depthwise) in
 // stages 4-5, bigger squeeze-excite and block-wise activations: on TPU swish in the fused stages
-// (and the stem) and ReLU elsewhere; on GPU ReLU everywhere (004 Sec. 5.1).
+// and ReLU elsewhere; on GPU ReLU everywhere (004 Sec. 5.1). The stem uses swish on TPU as
+// Table 1 says (the released source uses its global ReLU there; MACs are the same).
 //
 // The details Table 1 leaves out follow the paper's released source (tensorflow/tpu
 // models/official/efficientnet/tpu/efficientnet_x_builder.py and efficientnet_model.py):

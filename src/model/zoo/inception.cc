@@ -2,7 +2,7 @@
 // auxiliary classifier (inference graph): NeuroMeter's "Inception" workload (003 Table II) and
 // an entry of 004 Table 3. Every BasicConv2d is conv (no bias) -> BatchNorm -> ReLU.
 #include "model/zoo/cnn_blocks.h"
-#include "model/zoo/zoo_registry.h"
+#include "model/zoo/cnn_families.h"
 #include "tessera/core/error.h"
 
 namespace tessera::model::zoo {
@@ -142,6 +142,9 @@ FamilyGroup inception_families() {
   FamilyGroup group;
   group.families.push_back(std::move(family));
   group.presets.push_back({"inception-v3", "inception-v3", {}, "Inception-v3, 299x299"});
+  FamilyGroup nasnet = nasnet_group();
+  for (auto& f : nasnet.families) group.families.push_back(std::move(f));
+  for (auto& p : nasnet.presets) group.presets.push_back(std::move(p));
   return group;
 }
 

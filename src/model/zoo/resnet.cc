@@ -16,7 +16,8 @@ namespace {
 using cnn::Act;
 
 struct ResNetConfig {
-  int64_t batch, resolution, width, classes;
+  int64_t batch, resolution, classes;
+  double width;                 // multiplier on every channel count
   std::vector<int64_t> blocks;  // per stage
   bool bottleneck;
   bool stride_in_3x3;
@@ -75,7 +76,7 @@ Graph build_resnet(const ModelParams& params) {
   ResNetConfig c;
   c.batch = params.get_int("batch");
   c.resolution = params.get_int("resolution");
-  c.width = params.get_int("width");
+  c.width = cnn::positive_double(params, "width", 64);
   c.classes = params.get_int("classes");
   const int64_t depth = params.get_int("depth");
   c.blocks = params.get_string("blocks") == "auto" ? default_blocks(depth, model)
@@ -89,7 +90,7 @@ Graph build_resnet(const ModelParams& params) {
   GraphBuilder b(model, Domain::Cnn);
   TensorId x = b.input("image", {c.batch, 3, c.resolution, c.resolution});
   b.set_layer(0, "stem.");
-  x = conv_bn(b, "conv1", x, c.width, 7, 2, Act::Relu);
+  x = conv_bn(b, "conv1", x, cnn::round_filters(64, c.width), 7, 2, Act::Relu);
   PoolAttrs pool;
   pool.kernel_h = pool.kernel_w = 3;
   pool.stride_h = pool.stride_w = 2;
@@ -98,7 +99,7 @@ Graph build_resnet(const ModelParams& params) {
 
   int32_t layer = 1;
   for (size_t stage = 0; stage < c.blocks.size(); ++stage) {
-    const int64_t planes = c.width << stage;
+    const int64_t planes = cnn::round_filters(int64_t{64} << stage, c.width);
     for (int64_t i = 0; i < c.blocks[stage]; ++i) {
       const int64_t stride = (stage > 0 && i == 0) ? 2 : 1;
       b.set_layer(layer++, "layer" + std::to_string(stage + 1) + "." + std::to_string(i) + ".");
@@ -132,7 +133,7 @@ FamilyGroup resnet_families() {
       {"resolution", "224", "input height and width"},
       {"depth", "50", "18, 34, 50, 101 or 152 (picks block type and default blocks)"},
       {"blocks", "auto", "blocks per stage, 4 values (a/b/c/d); auto = from depth"},
-      {"width", "64", "channels of the stem and first stage (stage i has width*2^i)"},
+      {"width", "1.0", "multiplier on all channels (64*2^i per stage; rounded to multiples of 8)"},
       {"stride_in_3x3", "false", "true = torchvision v1.5 (stride on the 3x3); false = v1"},
       {"classes", "1000", "classifier outputs"},
   };

@@ -41,7 +41,7 @@ std::vector<ZooPreset> transformer_presets() {
        enc,
        {{"heads", "4"}},
        "hypothetical BERT-Base with 4 attention heads (001 Table 10)"},
-      {"gpt2", dec, {{"ffn", "3072"}}, "GPT-2 small: d=768, h=12, N=12 (001 Table 1, Table 11)"},
+      {"gpt2", dec, {}, "GPT-2 small: d=768, h=12, N=12 (001 Table 1, Table 11)"},
       {"gpt2-medium",
        dec,
        {{"d", "1024"}, {"heads", "16"}, {"layers", "24"}},

@@ -121,6 +121,32 @@ Graph build_encdec(const ModelParams& p) {
   return std::move(b).finish();
 }
 
+// Before the first generated token: the encoder, then either each decoder layer's cross-attention
+// K/V projections of its output (no prompt) or a whole teacher-forced pass over the prompt
+// (which projects them itself).
+Graph build_encdec_prefill(const ModelParams& p, int64_t prompt) {
+  if (prompt > 0) {
+    ModelParams with_prompt = p;
+    with_prompt.set("seq", std::to_string(prompt));
+    Graph g = build_encdec(with_prompt);
+    g.name = "encoder over " + p.get_string("src_seq") + " source tokens, prefill of " +
+             std::to_string(prompt) + " target tokens";
+    return g;
+  }
+  const EncDec m = read_encdec(p);
+  GraphBuilder b(
+      "encoder over " + std::to_string(m.src_seq) + " source tokens and cross-attention K/V",
+      Domain::Transformer);
+  TensorId memory = encode(b, m, make_table(b, m));
+  for (int64_t j = 0; j < m.dec_layers; ++j) {
+    const LayerDims& layer = decoder_dims(m, j);
+    set_decoder_layer(b, m, j);
+    b.mark_output(b.linear("cross_attn.k", Role::KeyProjection, memory, layer.attention_width()));
+    b.mark_output(b.linear("cross_attn.v", Role::ValueProjection, memory, layer.attention_width()));
+  }
+  return std::move(b).finish();
+}
+
 // One target token with `context` tokens in the self-attention cache; the cross-attention K/V
 // of the encoder output were computed once (build_prefill) and are read from their caches.
 Graph build_encdec_step(const ModelParams& p, int64_t context) {
@@ -159,6 +185,7 @@ ZooFamily transformer_encdec_family() {
   f.params = encdec_params();
   f.build = build_encdec;
   f.build_decode_step = build_encdec_step;
+  f.build_prefill = build_encdec_prefill;
   return f;
 }
 

@@ -52,6 +52,9 @@ TEST(ZooCnn, ResNetDepthsAndBatch) {
   EXPECT_EQ(output_shape(g, "layer4.1.relu"), (Shape{4, 512, 8, 8}));
   // Basic blocks: no conv3.
   EXPECT_EQ(find_node(g, "layer1.0.conv3"), nullptr);
+  // Width multiplier on every channel count: layer4 of resnet50 at 0.5 has 1024 outputs.
+  EXPECT_EQ(output_shape(load_model("resnet50:width=0.5"), "layer4.2.relu"),
+            (Shape{1, 1024, 7, 7}));
   EXPECT_EQ(load_model("resnet:depth=50,blocks=1/1/1/1").nodes.size() <
                 load_model("resnet50").nodes.size(),
             true);
@@ -140,6 +143,21 @@ TEST(ZooCnn, MobileNetV2AndInception) {
   EXPECT_EQ(i.parameter_count(), 27161264 - 3326696);
 }
 
+TEST(ZooCnn, NasNetA) {
+  Graph large = load_model("nasnet-a-large");
+  // TF-slim: 331 -> conv0 165 -> stem cells 83, 42 -> reductions 21, 11; 6 x 672 = 4032.
+  EXPECT_EQ(output_shape(large, "stem.conv0"), (Shape{1, 96, 165, 165}));
+  EXPECT_EQ(output_shape(large, "cell_stem_1.cell_output"), (Shape{1, 336, 42, 42}));
+  EXPECT_EQ(output_shape(large, "cell_5.cell_output"), (Shape{1, 1008, 42, 42}));
+  EXPECT_EQ(output_shape(large, "reduction_cell_0.cell_output"), (Shape{1, 1344, 21, 21}));
+  EXPECT_EQ(output_shape(large, "cell_17.cell_output"), (Shape{1, 4032, 11, 11}));
+  // Published: NASNet-A Mobile 5.3 M params / 564 M multiply-adds.
+  Graph mobile = load_model("nasnet-a-mobile");
+  EXPECT_NEAR(mobile.parameter_count() / 1e6, 5.3, 0.05);
+  EXPECT_NEAR(total_macs(mobile) / 1e6, 564, 2);
+  EXPECT_EQ(output_shape(mobile, "cell_11.cell_output"), (Shape{1, 1056, 7, 7}));
+}
+
 TEST(ZooCnn, CnnStagesFromATable) {
   Graph g = load_model(
       "cnn-stages:stages=[{op: conv, out: 32, stride: 2, act: swish},"
@@ -154,6 +172,20 @@ TEST(ZooCnn, CnnStagesFromATable) {
   EXPECT_EQ(output_shape(scaled, "stage1.1.mbconv.project"), (Shape{1, 32, 224, 224}));
 }
 
+TEST(ZooCnn, StageTableFromTheExampleModelFile) {
+  ModelHandle h =
+      resolve_model(std::string(TESSERA_SOURCE_DIR) + "/examples/models/efficientnet-x-like.yaml");
+  EXPECT_EQ(h.spec, "efficientnet-x-b0-table1");
+  Graph g = h.build();
+  // Table 1 read literally: 224 -> 112 (stem) -> 56 (space-to-depth) ... -> 7.
+  EXPECT_EQ(output_shape(g, "stage2.0.conv"), (Shape{1, 128, 56, 56}));
+  EXPECT_EQ(output_shape(g, "stage3.0.mbconv.project"), (Shape{1, 64, 56, 56}));
+  EXPECT_EQ(output_shape(g, "stage3.0.mbconv.se.reduce")[1], 128);  // SE ratio 1 of 128 inputs
+  EXPECT_EQ(find_node(g, "stage4.0.mbconv.fused.act")->kind, OpKind::Swish);
+  EXPECT_EQ(output_shape(g, "stage9.0.mbconv.project"), (Shape{1, 320, 7, 7}));
+  EXPECT_EQ(output_shape(g, "head.fc"), (Shape{1, 1000}));
+}
+
 class BadCnnSpec : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(BadCnnSpec, Throws) { EXPECT_THROW(load_model(GetParam()), Error) << GetParam(); }
@@ -162,15 +194,16 @@ INSTANTIATE_TEST_SUITE_P(
     ZooCnn, BadCnnSpec,
     ::testing::Values("resnet50:resolution=0", "resnet50:resolution=-224", "resnet50:resolution=16",
                       "resnet50:depth=42", "resnet50:blocks=3/4/6", "resnet50:batch=0",
-                      "resnet50:colour=red", "resnet50:stride_in_3x3=maybe",
+                      "resnet50:colour=red", "resnet50:stride_in_3x3=maybe", "resnet50:width=-1",
                       "efficientnet-b0:width=-1", "efficientnet-b0:width=0",
                       "efficientnet-b0:depth=abc", "efficientnet-b0:se_ratio=2",
                       "efficientnet-b0:activation=gelu", "efficientnet-x-b0:variant=cpu",
                       "efficientnet-x-b0:lacs_phi=-1", "efficientnet-x-b0:se_coefficient=0",
                       "mobilenetv2:width=nan", "mobilenetv2:width=1e9",
-                      "inception-v3:resolution=64", "cnn-stages", "cnn-stages:stages=[]",
-                      "cnn-stages:stages=[{op: warp, out: 3}]", "cnn-stages:stages=[{op: conv}]",
-                      "cnn-stages:stages=[{op: conv, out: 0}]",
+                      "inception-v3:resolution=64", "nasnet-a-large:filters=30",
+                      "nasnet-a-large:cells=2", "nasnet-a-mobile:stem_multiplier=0", "cnn-stages",
+                      "cnn-stages:stages=[]", "cnn-stages:stages=[{op: warp, out: 3}]",
+                      "cnn-stages:stages=[{op: conv}]", "cnn-stages:stages=[{op: conv, out: 0}]",
                       "cnn-stages:stages=[{op: conv, out: 8, colour: 1}]",
                       "cnn-stages:stages=[{op: mbconv, out: 8, se: 3}]",
                       "cnn-stages:stages=[{op: head}, {op: conv, out: 8}]",

@@ -1,0 +1,63 @@
+// Chip assembly (NeuroMeter 003 Sec. II-A, Fig. 2): a spec becomes components (TU, RT, VU,
+// VReg, CDB, Mem, SU, IFU/LSU per core; NoC, memory controllers with PHYs, PCIe, chip links,
+// DMA, white space per chip), each with area, TDP, leakage, critical path and energy per
+// action. When the spec gives a target TOPS instead of a clock, the clock is searched: the
+// lowest clock that reaches the target, verified against every component's timing.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "tessera/chip/chip_spec.h"
+#include "tessera/chip/technology.h"
+
+namespace tessera::chip {
+
+struct ComponentReport {
+  std::string name;             // "tensor_unit", "memory:unified_buffer", "noc", ...
+  int64_t instances = 1;        // on the chip (totals below cover all of them)
+  double area_mm2 = 0;
+  double dynamic_w = 0;         // busy every cycle with random data (activity 0.5)
+  double leakage_w = 0;
+  double tdp_w = 0;             // worst-case toggling dynamic + leakage
+  bool data_toggle_scaled = true;  // false for PHYs: their energy/bit is already at full rate
+  double critical_path_s = 0;   // longest stage after pipelining
+  int64_t pipeline_stages = 1;
+  std::map<std::string, double> energy_pj;  // per action of one instance
+  std::string detail;
+  std::vector<ComponentReport> parts;       // optional sub-breakdown
+};
+
+struct ChipReport {
+  ChipSpec spec;
+  Technology technology;
+  double clock_hz = 0;
+  double max_clock_hz = 0;      // the fastest clock every component meets
+  double peak_tops = 0;         // 2 ops per MAC
+  double area_mm2 = 0;          // including white space
+  double white_space_mm2 = 0;
+  double tdp_w = 0;
+  double leakage_w = 0;
+  std::string critical_component;
+  double critical_path_s = 0;
+  std::vector<ComponentReport> components;
+  std::vector<std::string> notes;
+
+  const ComponentReport* find(const std::string& name) const;  // null if absent
+  double area_share(const std::string& name) const;             // of area_mm2
+  double tdp_share(const std::string& name) const;
+};
+
+// TDP activity: worst-case (power-virus) toggling of every data bit is twice the random-data
+// activity the per-action energies assume (docs/chip-model.md, "Global calibration").
+double tdp_activity_ratio();
+
+// Evaluates the spec. Throws tessera::Error for bad specs, unmeetable targets (TOPS beyond
+// the timing of the slowest component, area or power over budget) naming the constraint.
+ChipReport evaluate_chip(const ChipSpec& spec);
+
+// The technology a spec asks for (table node or base node with overrides).
+Technology resolve_technology(const TechnologySpec& spec);
+
+}  // namespace tessera::chip

@@ -1,0 +1,185 @@
+// CACTI-style memory array model (sram.h).
+#include "tessera/chip/sram.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "tessera/chip/circuits.h"
+#include "tessera/core/error.h"
+
+namespace tessera::chip {
+namespace {
+
+// Read bitline swing sensed by the sense amplifier (CACTI uses ~0.1 V for SRAM reads).
+constexpr double kBitlineSwingV = 0.1;
+// Read current of a 6T cell (tens of uA across nodes; CACTI's cell current tables).
+constexpr double kCellCurrentA = 25e-6;
+// Sense amplifier, precharge, column mux and write driver strip height, and decoder +
+// wordline driver width, in cell pitches: a 512x512 subarray is then ~70 % cells and a 256x256 one ~53 %, within the
+// 50-70 % array efficiency of CACTI layouts and compiled SRAM macros.
+constexpr double kPeripheryRows = 100;
+constexpr double kPeripheryColumns = 100;
+// eDRAM: retention 40 us, refresh energy ~ one full-swing bitline share per bit.
+constexpr double kEdramRetentionS = 40e-6;
+
+struct Geometry {
+  double cell_w_m, cell_h_m;
+};
+
+Geometry cell_geometry(const Technology& t, CellKind cell, int ports) {
+  const double area = (cell == CellKind::Edram ? t.edram_cell_area_um2 : t.sram_cell_area_um2) *
+                      1e-12;
+  double h = std::sqrt(area / t.sram_cell_aspect), w = area / h;
+  // Each port beyond the first adds a wordline (height) and a bitline pair (width).
+  w *= 1 + 0.5 * (ports - 1);
+  h *= 1 + 0.4 * (ports - 1);
+  return {w, h};
+}
+
+double gate_toggle_pj(const Technology& t) { return random_logic(t, 1, 1).energy_pj; }
+
+ArrayResult dff_array(const Technology& t, const ArraySpec& spec, int ports) {
+  ArrayResult r;
+  const int64_t bits = spec.capacity_bytes * 8, width = spec.width_bytes * 8;
+  const double words = std::max<double>(1, static_cast<double>(spec.capacity_bytes) /
+                                               static_cast<double>(spec.width_bytes));
+  const Block cells = flip_flops(t, bits);
+  // A read mux tree of log2(words) levels per output bit and per read port.
+  const Block mux = random_logic(t, static_cast<double>(bits) * ports * 1.0, 0);
+  r.area_um2 = cells.area_um2 + mux.area_um2;
+  const double side = std::sqrt(r.area_um2) * 1e-6;
+  const Block route = wire(t, WireLayer::Local, side, width);
+  r.read_energy_pj = static_cast<double>(width) * std::log2(words + 1) * gate_toggle_pj(t) +
+                     route.energy_pj;
+  // Writing clocks only the addressed word (clock gating by word enable).
+  r.write_energy_pj = flip_flops(t, width).energy_pj + route.energy_pj;
+  r.leakage_w = cells.leakage_w + mux.leakage_w;
+  r.access_time_s = std::log2(words + 1) * 1.5 * t.fo4() + route.delay_s + 3 * t.fo4();
+  r.cycle_time_s = r.access_time_s;
+  r.rows = static_cast<int64_t>(words);
+  r.columns = width;
+  return r;
+}
+
+}  // namespace
+
+CellKind parse_cell_kind(const std::string& name) {
+  if (name == "sram") return CellKind::Sram;
+  if (name == "dff") return CellKind::Dff;
+  if (name == "edram") return CellKind::Edram;
+  throw Error("unknown memory cell '" + name + "' (expected sram, dff or edram)");
+}
+
+std::string_view cell_kind_name(CellKind kind) {
+  switch (kind) {
+    case CellKind::Sram: return "sram";
+    case CellKind::Dff: return "dff";
+    case CellKind::Edram: return "edram";
+  }
+  return "?";
+}
+
+std::string ArrayResult::organisation() const {
+  return std::to_string(subarrays) + " x (" + std::to_string(rows) + "x" +
+         std::to_string(columns) + ", mux " + std::to_string(mux) + ")";
+}
+
+ArrayResult memory_array(const Technology& t, const ArraySpec& spec) {
+  if (spec.capacity_bytes <= 0) throw Error("memory capacity must be positive");
+  if (spec.width_bytes <= 0) throw Error("memory access width must be positive");
+  if (spec.width_bytes > spec.capacity_bytes)
+    throw Error("memory access width " + std::to_string(spec.width_bytes) +
+                " B exceeds its capacity " + std::to_string(spec.capacity_bytes) + " B");
+  if (spec.read_ports < 0 || spec.write_ports < 0 || spec.read_ports + spec.write_ports < 1)
+    throw Error("memory needs at least one port");
+  const int ports = std::max(1, spec.read_ports + spec.write_ports);
+  if (spec.cell == CellKind::Dff) return dff_array(t, spec, ports);
+
+  const Geometry g = cell_geometry(t, spec.cell, ports);
+  const double bits = static_cast<double>(spec.capacity_bytes) * 8;
+  const double width = static_cast<double>(spec.width_bytes) * 8;
+  const double c_drain = 0.5 * t.gate_cap_f;
+  const double v = t.vdd_v;
+  const double toggle = gate_toggle_pj(t);
+  const bool edram = spec.cell == CellKind::Edram;
+
+  ArrayResult best;
+  double best_cost = std::numeric_limits<double>::infinity();
+  // Bitlines and wordlines of at most 256 cells keep read margin and speed in compiled macros.
+  for (int64_t rows = 8; rows <= 256; rows *= 2) {
+    for (int64_t cols = 16; cols <= 256; cols *= 2) {
+      for (int64_t mux = 1; mux <= 16; mux *= 2) {
+        if (mux > cols) continue;
+        // Column multiplexing only helps accesses narrower than a subarray row.
+        if (mux > 1 && width >= static_cast<double>(cols)) break;
+        const double sub_bits = static_cast<double>(rows * cols);
+        const double out_per_sub = static_cast<double>(cols / mux);
+        const double n_act = std::ceil(width / out_per_sub);
+        // A wide access may need more subarrays than the capacity alone; allow up to 2x waste.
+        const double n_sub = std::max(std::ceil(bits / sub_bits), n_act);
+        if (n_sub * sub_bits > 2 * bits) continue;
+        if (n_sub > 65536) continue;
+        // Geometry.
+        const double sub_w = (static_cast<double>(cols) + kPeripheryColumns * ports) * g.cell_w_m;
+        const double sub_h = (static_cast<double>(rows) + kPeripheryRows * ports) * g.cell_h_m;
+        const double cells_area = n_sub * sub_w * sub_h;
+        const double side = std::sqrt(cells_area);
+        // H-tree: data and address travel from the bank edge to the subarrays and back.
+        const Block htree = wire(t, WireLayer::Global, side, static_cast<int64_t>(width));
+        const double addr_bits = std::log2(bits / width + 1);
+        const Block addr = wire(t, WireLayer::Global, side, static_cast<int64_t>(addr_bits + 1));
+        // Data in, data out and address H-trees with their repeaters: ~3 track-widths per bit.
+        const double htree_area = width * t.wire_pitch_global_m * side * 3;
+        const double area = cells_area + htree_area;
+        // Energies (pJ).
+        const double c_bl = static_cast<double>(rows) * (t.wire_cap_f_per_m * g.cell_h_m + c_drain);
+        const double c_wl = static_cast<double>(cols) * (t.wire_cap_f_per_m * g.cell_w_m +
+                                                         2 * t.gate_cap_f);
+        const double e_dec = (20 * std::log2(rows * n_sub) ) * toggle + addr.energy_pj;
+        const double e_wl = n_act * c_wl * v * v * 1e12;
+        const double swing = edram ? v / 2 : kBitlineSwingV;
+        const double e_bl_read = n_act * static_cast<double>(cols) * c_bl * v * swing * 1e12;
+        const double e_sa = width * 4 * toggle;
+        const double e_bl_write = width * c_bl * v * v * 1e12 +
+                                  (n_act * static_cast<double>(cols) - width) * c_bl * v * swing *
+                                      1e12;
+        const double e_read = e_dec + e_wl + e_bl_read + e_sa + htree.energy_pj;
+        const double e_write = e_dec + e_wl + e_bl_write + htree.energy_pj;
+        // Delays.
+        const double t_dec = (std::log(rows * n_sub) / std::log(4.0) + 3) * t.fo4();
+        const double t_wl = elmore_delay_s(t, WireLayer::Local, static_cast<double>(cols) * g.cell_w_m,
+                                           min_driver_ohm(t) / 16, 0) +
+                            0.69 * (min_driver_ohm(t) / 16) * static_cast<double>(cols) * 2 *
+                                t.gate_cap_f;
+        const double t_bl = c_bl * swing / kCellCurrentA * t.delay_factor();
+        const double t_sa = 4 * t.fo4();
+        const double access = t_dec + t_wl + t_bl + t_sa + htree.delay_s + addr.delay_s;
+        const double cycle = std::max(t_dec, t_wl + 2 * t_bl + t_sa) + 2 * t.fo4();
+        const double cost = area * std::sqrt(e_read * access);
+        if (cost < best_cost) {
+          best_cost = cost;
+          best.area_um2 = area * 1e12;
+          best.read_energy_pj = e_read;
+          best.write_energy_pj = e_write;
+          best.access_time_s = access;
+          best.cycle_time_s = cycle;
+          best.rows = rows, best.columns = cols, best.mux = mux;
+          best.subarrays = static_cast<int64_t>(n_sub);
+          const double periph_ge = (area - n_sub * static_cast<double>(rows * cols) * g.cell_w_m *
+                                               g.cell_h_m) * 1e12 / t.nand2_area_um2 * 0.2;
+          best.leakage_w = (bits * t.sram_leakage_w_per_bit * (1 + 0.3 * (ports - 1)) +
+                            periph_ge * t.leakage_w_per_ge) * t.leakage_factor();
+          if (edram) best.leakage_w += bits * c_bl / static_cast<double>(rows) * v * v /
+                                       kEdramRetentionS;
+        }
+      }
+    }
+  }
+  if (!std::isfinite(best_cost))
+    throw Error("no array organisation fits " + std::to_string(spec.capacity_bytes) + " B at " +
+                std::to_string(spec.width_bytes) + " B per access");
+  return best;
+}
+
+}  // namespace tessera::chip

@@ -1,0 +1,185 @@
+#include "tessera/map/fusion.h"
+
+#include <fmt/format.h>
+
+#include "tessera/core/error.h"
+#include "tessera/map/reference_hardware.h"
+
+namespace tessera::map {
+
+namespace {
+
+// I-BERT's integer Softmax and LayerNorm each take three passes over a row on the unit:
+// Softmax max / exp-and-sum / normalise; LayerNorm mean / variance / normalise (001 Sec. 3.4.4).
+constexpr double kPassesPerRow = 3;
+
+// Cycles per element on the unit: its passes over the row (the spec's, else kPassesPerRow)
+// divided by its lanes.
+double unit_cycles_per_element(const hw::Hardware& hw, model::OpKind kind) {
+  for (const auto& u : hw.special_units)
+    for (model::OpKind k : u.ops)
+      if (k == kind) {
+        auto it = u.passes.find(kind);
+        double passes = it != u.passes.end() ? it->second : kPassesPerRow;
+        return passes / u.elements_per_cycle;
+      }
+  throw Error(fmt::format("fusion study: {} has no special-function unit for {}", hw.name,
+                          model::op_kind_name(kind)));
+}
+
+// 001 Sec. 5.5.2 holds the scratchpad at 256 kB and sweeps the accumulator.
+hw::Hardware with_buffers(const hw::Hardware& base, int64_t accumulator_bytes) {
+  hw::Hardware h = base;
+  bool found = false;
+  for (auto& level : h.memory) {
+    if (level.name == "accumulator") {
+      level.capacity_bytes = accumulator_bytes;
+      found = true;
+    }
+    if (level.name == "scratchpad") level.capacity_bytes = 256 * 1024;
+  }
+  if (!found) throw Error("fusion study: " + base.name + " has no level named 'accumulator'");
+  return h;
+}
+
+ScheduleCost schedule(const FusionPair& pair, const hw::Hardware& hw, bool fused) {
+  ScheduleCost s;
+  MapArch arch = make_arch(hw);
+  // Non-fused: the int32 scores leave for DRAM wide, to be read back by the unit.
+  if (!fused) arch.final_output_bytes = arch.accumulator_bytes;
+  const LoopProblem& p = pair.matmul;
+  MapConstraints c = default_constraints(p, arch);
+  const int row_dim = p.dim_index("N"), m_dim = p.dim_index("M");
+  uint32_t pinned = fused ? (1u << row_dim) : 0u;
+  Mapping m = heuristic_mapping(p, arch, c, pinned);
+  NestResult r = analyze_nest(p, arch, m);
+  if (!r.valid() && fused) {
+    // Rows too long to keep the weights' row panel on chip: stream weights from L2 instead.
+    for (int l = arch.spatial_level + 1; l < arch.num_levels - 1; ++l) {
+      if ((arch.levels[l].may_hold & 0b111) == 0b111)
+        c.keep_forced[l] |= 1u << kWeights;
+      else
+        c.bypass_forced[l] |= static_cast<uint8_t>(1u << kWeights) & arch.levels[l].may_hold;
+    }
+    m = heuristic_mapping(p, arch, c, pinned);
+    r = analyze_nest(p, arch, m);
+  }
+  s.mapping = m;
+  if (!r.valid()) {
+    s.feasible = false;
+    return s;
+  }
+  s.matmul_cycles = r.cycles;
+  const double per_element = unit_cycles_per_element(hw, pair.nonlinear);
+  const double elements = static_cast<double>(pair.rows * pair.row_length);
+  const double unit_cycles = per_element * elements;
+  if (!fused) {
+    const ArchLevel& dram = arch.levels[arch.num_levels - 1];
+    double bytes = elements * static_cast<double>(arch.accumulator_bytes + arch.operand_bytes);
+    s.nonlinear_cycles =
+        std::max(unit_cycles, dram.bytes_per_cycle > 0 ? bytes / dram.bytes_per_cycle : 0);
+    s.total_cycles = s.matmul_cycles + s.nonlinear_cycles;
+    return s;
+  }
+  // Fused: rows are normalised while the array works on the next tile; only the unit's excess
+  // over the matmul and the last tile's rows stay exposed.
+  int64_t tile_rows = m.spatial_x[m_dim] * m.spatial_y[m_dim];
+  for (int l = 0; l <= arch.spatial_level; ++l) tile_rows *= m.temporal[l][m_dim];
+  double tail =
+      per_element * static_cast<double>(std::min(tile_rows, p.bound[m_dim]) * pair.row_length);
+  s.total_cycles = std::max(s.matmul_cycles, unit_cycles) + tail;
+  s.nonlinear_cycles = s.total_cycles - s.matmul_cycles;
+  return s;
+}
+
+}  // namespace
+
+std::vector<FusionPair> bert_base_fusion_pairs(int64_t seq) {
+  const int64_t d = 768, heads = 12, ffn = 3072;
+  std::vector<FusionPair> pairs;
+  pairs.push_back({"MHA QxK + Softmax", matmul_problem({heads, seq, d / heads, seq, false}),
+                   model::OpKind::Softmax, heads * seq, seq});
+  pairs.push_back({"MHA W_out + LayerNorm", matmul_problem({1, seq, d, d, true}),
+                   model::OpKind::LayerNorm, seq, d});
+  pairs.push_back({"FFN W2 + LayerNorm", matmul_problem({1, seq, ffn, d, true}),
+                   model::OpKind::LayerNorm, seq, d});
+  return pairs;
+}
+
+FusionCase evaluate_fusion(const FusionPair& pair, const hw::Hardware& hw) {
+  FusionCase c;
+  c.pair = pair.name;
+  c.non_fused = schedule(pair, hw, false);
+  c.fused = schedule(pair, hw, true);
+  if (!c.non_fused.feasible)
+    throw Error(fmt::format("fusion study: no non-fused mapping of {} on {}", pair.name, hw.name));
+  return c;
+}
+
+std::vector<FusionCase> fusion_study(const hw::Hardware& base) {
+  std::vector<FusionCase> cases;
+  for (int64_t seq : {512, 4096})
+    for (int64_t acc_kb : {128, 256})
+      for (const FusionPair& pair : bert_base_fusion_pairs(seq)) {
+        FusionCase c = evaluate_fusion(pair, with_buffers(base, acc_kb * 1024));
+        c.seq = seq;
+        c.accumulator_bytes = acc_kb * 1024;
+        cases.push_back(std::move(c));
+      }
+  return cases;
+}
+
+namespace {
+
+// What 001 reports for the case (Sec. 5.5.2, Figs. 21-22), or "" where it reports nothing.
+std::string paper_note(const FusionCase& c) {
+  const bool acc256 = c.accumulator_bytes == 256 * 1024;
+  if (c.pair.rfind("MHA QxK", 0) == 0) {
+    if (c.seq == 512) return "helps (hides Softmax, ~78% of pair cycles)";
+    if (acc256) return "helps 22%";
+  }
+  if (c.pair.rfind("MHA W_out", 0) == 0 && c.seq == 512)
+    return acc256 ? "helps slightly (-4% vs 128 KB)" : "hurts (matmul 83% slower)";
+  if (c.pair.rfind("FFN W2", 0) == 0 && acc256) return "hurts 27%";
+  return "";
+}
+
+}  // namespace
+
+nlohmann::json fusion_study_json(const std::vector<FusionCase>& cases) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const FusionCase& c : cases) {
+    auto cost = [](const ScheduleCost& s) {
+      return nlohmann::json{{"feasible", s.feasible},
+                            {"matmul_cycles", s.matmul_cycles},
+                            {"nonlinear_exposed_cycles", s.nonlinear_cycles},
+                            {"total_cycles", s.total_cycles}};
+    };
+    out.push_back({{"pair", c.pair},
+                   {"seq", c.seq},
+                   {"accumulator_kb", c.accumulator_bytes / 1024},
+                   {"non_fused", cost(c.non_fused)},
+                   {"fused", cost(c.fused)},
+                   {"improvement", c.fused.feasible ? c.improvement() : 0.0},
+                   {"paper", paper_note(c)}});
+  }
+  return out;
+}
+
+std::string fusion_study_table(const std::vector<FusionCase>& cases) {
+  std::string out = fmt::format("{:<24} {:>5} {:>6} {:>12} {:>12} {:>12} {:>12} {:>9}  {}\n",
+                                "pair", "seq", "acc_kB", "nf_matmul", "nf_total", "f_matmul",
+                                "f_total", "fused", "paper (001 Figs. 21-22)");
+  for (const FusionCase& c : cases) {
+    std::string change =
+        c.fused.feasible ? fmt::format("{:+.0f}%", -100 * c.improvement()) : std::string("n/a");
+    out += fmt::format("{:<24} {:>5} {:>6} {:>12.0f} {:>12.0f} {:>12.0f} {:>12.0f} {:>9}  {}\n",
+                       c.pair, c.seq, c.accumulator_bytes / 1024, c.non_fused.matmul_cycles,
+                       c.non_fused.total_cycles, c.fused.matmul_cycles, c.fused.total_cycles,
+                       change, paper_note(c));
+  }
+  out += "fused: change of the pair's latency with fusion-optimised scheduling (- = faster)\n";
+  return out;
+}
+
+}  // namespace tessera::map

@@ -1,0 +1,136 @@
+#include "model/onnx/onnx_shapes.h"
+
+#include <onnx/defs/schema.h>
+#include <onnx/shape_inference/implementation.h>
+
+#include <map>
+#include <set>
+#include <unordered_set>
+
+#include "tessera/core/error.h"
+
+namespace tessera::model::onnx_import {
+namespace {
+
+std::string join(const std::set<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out.empty() ? "none" : out;
+}
+
+void substitute(google::protobuf::RepeatedPtrField<onnx::ValueInfoProto>& values,
+                const std::map<std::string, int64_t>& bound) {
+  for (auto& value : values) {
+    if (!value.type().has_tensor_type() || !value.type().tensor_type().has_shape()) continue;
+    auto* shape = value.mutable_type()->mutable_tensor_type()->mutable_shape();
+    for (auto& dim : *shape->mutable_dim()) {
+      auto it = bound.find(dim.dim_param());
+      if (dim.has_dim_param() && it != bound.end()) dim.set_dim_value(it->second);
+    }
+  }
+}
+
+void collect(const onnx::ValueInfoProto& value, ShapeMap& shapes) {
+  ValueShape vs;
+  const auto& type = value.type();
+  if (!type.has_tensor_type()) return;
+  vs.elem_type = type.tensor_type().elem_type();
+  if (type.tensor_type().has_shape()) {
+    vs.known = true;
+    for (const auto& dim : type.tensor_type().shape().dim()) {
+      int64_t d = dim.has_dim_value() ? dim.dim_value() : -1;
+      if (d < 0) vs.known = false;
+      vs.dims.push_back(d);
+    }
+  }
+  shapes[value.name()] = std::move(vs);
+}
+
+}  // namespace
+
+void bind_dimensions(onnx::ModelProto& model, const LoadOptions& options, const std::string& name) {
+  onnx::GraphProto& graph = *model.mutable_graph();
+  std::unordered_set<std::string> initializers;
+  for (const auto& t : graph.initializer()) initializers.insert(t.name());
+  const int64_t batch = options.batch > 0 ? options.batch : 1;
+  std::map<std::string, int64_t> bound;
+  std::set<std::string> symbolic, unbound;
+  for (auto& input : *graph.mutable_input()) {
+    if (initializers.count(input.name()) || !input.type().has_tensor_type() ||
+        !input.type().tensor_type().has_shape())
+      continue;
+    auto* shape = input.mutable_type()->mutable_tensor_type()->mutable_shape();
+    for (int i = 0; i < shape->dim_size(); ++i) {
+      auto* dim = shape->mutable_dim(i);
+      if (dim->has_dim_value()) {
+        if (i == 0 && options.batch > 0 && dim->dim_value() != options.batch)
+          throw Error(name + ": input '" + input.name() + "' has a fixed batch dimension " +
+                      std::to_string(dim->dim_value()) + "; export it with a dynamic batch axis " +
+                      "to analyse batch " + std::to_string(options.batch));
+        continue;
+      }
+      std::string param = dim->has_dim_param() ? dim->dim_param() : "";
+      if (!param.empty()) symbolic.insert(param);
+      auto given = options.dims.find(param);
+      int64_t value = 0;
+      if (!param.empty() && given != options.dims.end())
+        value = given->second;
+      else if (!param.empty() && bound.count(param))
+        value = bound[param];
+      else if (i == 0)
+        value = batch;
+      if (value <= 0) {
+        unbound.insert(param.empty() ? input.name() + "[" + std::to_string(i) + "]" : param);
+        continue;
+      }
+      if (!param.empty()) bound[param] = value;
+      dim->set_dim_value(value);
+    }
+  }
+  for (const auto& [dim, value] : options.dims)
+    if (!symbolic.count(dim))
+      throw Error(name + ": --dim " + dim + "=" + std::to_string(value) +
+                  ": the model has no symbolic dimension '" + dim +
+                  "' (its symbolic dimensions: " + join(symbolic) + ")");
+  if (!unbound.empty())
+    throw Error(name + ": unbound symbolic dimension(s) " + join(unbound) +
+                " (bind each with --dim NAME=VALUE)");
+  substitute(*graph.mutable_output(), bound);
+  substitute(*graph.mutable_value_info(), bound);
+}
+
+ShapeMap infer_shapes(onnx::ModelProto& model, const std::string& name) {
+  // Strict inference first so that inconsistent shapes are reported; exporters often write
+  // element types that disagree with inference, which says nothing about shapes, so a type-only
+  // complaint falls back to lenient inference.
+  for (int error_mode : {1, 0}) {
+    try {
+      onnx::ShapeInferenceOptions options(/*check_type=*/false, error_mode,
+                                          /*enable_data_propagation=*/true);
+      onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(), options);
+      break;
+    } catch (const std::exception& e) {
+      std::string what = e.what();
+      if (auto nl = what.find('\n'); nl != std::string::npos) what.resize(nl);
+      bool type_only = what.find("TypeInferenceError") != std::string::npos &&
+                       what.find("ShapeInferenceError] Incompatible") == std::string::npos &&
+                       what.find("dimension") == std::string::npos;
+      if (error_mode == 0 || !type_only) throw Error(name + ": inconsistent shapes: " + what);
+    }
+  }
+  ShapeMap shapes;
+  const auto& graph = model.graph();
+  for (const auto& v : graph.input()) collect(v, shapes);
+  for (const auto& v : graph.value_info()) collect(v, shapes);
+  for (const auto& v : graph.output()) collect(v, shapes);
+  for (const auto& t : graph.initializer()) {
+    ValueShape vs;
+    vs.known = true;
+    vs.elem_type = t.data_type();
+    vs.dims.assign(t.dims().begin(), t.dims().end());
+    shapes[t.name()] = std::move(vs);
+  }
+  return shapes;
+}
+
+}  // namespace tessera::model::onnx_import

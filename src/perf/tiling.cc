@@ -1,0 +1,119 @@
+// Tile search of the analytical model (001 Sec. 3.3): output tiles square (t x t, clamped to
+// the matrix), the reduction depth chosen to fit, all candidates multiples of the array side.
+// The choice minimises traffic (then latency); the traffic of a tiling counts re-reads of A once
+// per column tile and of B once per row tile, outputs written once (K innermost, partial sums stay
+// in the accumulator).
+#include <algorithm>
+#include <cmath>
+
+#include "tessera/core/error.h"
+#include "tessera/perf/analytical.h"
+
+namespace tessera::perf {
+namespace {
+
+struct Split {  // a dimension cut into tiles of `tile` (the last one may be smaller)
+  int64_t count = 1, tile = 1, last = 1;
+};
+
+Split split(int64_t extent, int64_t tile) {
+  Split s;
+  s.tile = std::min(extent, tile);
+  s.count = (extent + s.tile - 1) / s.tile;
+  s.last = extent - (s.count - 1) * s.tile;
+  return s;
+}
+
+// Sum over the tiles of ceil(size / side): PE-array blocks along a dimension.
+double blocks(const Split& s, int64_t side) {
+  auto b = [&](int64_t x) { return static_cast<double>((x + side - 1) / side); };
+  return static_cast<double>(s.count - 1) * b(s.tile) + b(s.last);
+}
+// Sum over the tiles of max(size, side): cycles streaming along a dimension (a block costs at
+// least `side` cycles: the next block's operands are preloaded behind it).
+double stream(const Split& s, int64_t side) {
+  auto c = [&](int64_t x) { return static_cast<double>(std::max(x, side)); };
+  return static_cast<double>(s.count - 1) * c(s.tile) + c(s.last);
+}
+
+double path_bandwidth(const hw::Hardware& hw) {
+  // Levels beyond the scratchpad (L2, DRAM) carry the tile traffic; the slowest bounds it.
+  double bw = hw.dram().bandwidth_bytes_per_s;
+  bool beyond = false;
+  for (const auto& level : hw.memory) {
+    if (beyond) bw = std::min(bw, level.bandwidth_bytes_per_s);
+    if (level.name == "scratchpad") beyond = true;
+  }
+  return bw;
+}
+
+}  // namespace
+
+MatmulTiling best_matmul_tiling(const hw::Hardware& hw, int64_t batch, int64_t m, int64_t k,
+                                int64_t n, double a_bytes, double b_bytes, double out_bytes,
+                                double operand_bytes_per_element) {
+  if (!hw.pe_array) throw Error(hw.name + ": the analytical model needs a pe_array");
+  const hw::PeArray& pe = *hw.pe_array;
+  const int64_t rows = pe.rows, cols = pe.cols;
+  const hw::MemoryLevel* scratchpad = hw.find_level("scratchpad");
+  const hw::MemoryLevel* accumulator = hw.find_level("accumulator");
+  const double sp_bytes = scratchpad ? static_cast<double>(scratchpad->capacity_bytes) : 0;
+  const double buffers = scratchpad && scratchpad->double_buffered ? 2.0 : 1.0;
+  const double acc_bytes = accumulator ? static_cast<double>(accumulator->capacity_bytes) : 0;
+  const double acc_elem = static_cast<double>(model::dtype_bytes(pe.accumulator_dtype));
+  const double bw = path_bandwidth(hw);
+  const double fill = pe.fill_drain_cycles >= 0 ? static_cast<double>(pe.fill_drain_cycles)
+                                                : static_cast<double>(rows + cols);
+  const double out_per_element = out_bytes / static_cast<double>(m * n);
+
+  MatmulTiling best;
+  best.latency_s = -1;
+  for (int64_t t = cols;; t *= 2) {
+    const Split sm = split(m, t), sn = split(n, t);
+    const double out_tile = static_cast<double>(sm.tile * sn.tile);
+    bool fits_acc = accumulator ? out_tile * acc_elem <= acc_bytes : true;
+    if (!fits_acc && t > cols) break;  // larger output tiles fit even less
+    for (int64_t tk = rows; fits_acc; tk *= 2) {
+      const Split sk = split(k, tk);
+      double operands = static_cast<double>(sm.tile * sk.tile + sk.tile * sn.tile) *
+                        operand_bytes_per_element * buffers;
+      if (!accumulator) operands += out_tile * acc_elem;
+      if (operands > sp_bytes && !(t == cols && tk == rows)) break;
+      double cycles = 0;
+      switch (pe.dataflow) {
+        case hw::Dataflow::WeightStationary:
+          cycles = blocks(sk, rows) * blocks(sn, cols) * stream(sm, rows);
+          break;
+        case hw::Dataflow::OutputStationary:
+          cycles = blocks(sm, rows) * blocks(sn, cols) * stream(sk, rows);
+          break;
+        case hw::Dataflow::InputStationary:
+          cycles = blocks(sk, rows) * blocks(sm, cols) * stream(sn, rows);
+          break;
+      }
+      const double tiles = static_cast<double>(sm.count * sn.count * sk.count);
+      cycles = (cycles + tiles * fill) * static_cast<double>(batch);
+      const double traffic =
+          static_cast<double>(batch) * (a_bytes * static_cast<double>(sn.count) +
+                                        b_bytes * static_cast<double>(sm.count) + out_bytes);
+      const double overhead =
+          (static_cast<double>(sm.tile * sk.tile + sk.tile * sn.tile) * operand_bytes_per_element +
+           out_tile * out_per_element) /
+              bw +
+          hw.dram().latency_s;
+      const double latency = std::max(cycles / hw.clock_hz, traffic / bw) + overhead;
+      // Largest tiles that fit (least traffic, 001 Sec. 3.3 "square tiles"); among equal
+      // traffic the fastest (fewer tiles, less pipeline latency).
+      bool better = best.latency_s < 0 || traffic < best.traffic_bytes * (1 - 1e-12) ||
+                    (traffic <= best.traffic_bytes * (1 + 1e-12) && latency < best.latency_s);
+      if (better) {
+        best = {sm.tile, sk.tile, sn.tile, cycles, traffic, overhead, latency};
+      }
+      if (sk.count == 1) break;
+    }
+    if (sm.count == 1 && sn.count == 1) break;
+  }
+  return best;
+}
+
+}  // namespace tessera::perf

@@ -1,0 +1,146 @@
+// Chip model vs published silicon (NeuroMeter 003 Sec. II-C, Figs. 3-5). Reference numbers
+// and their sources are in data/chip/calibration.yaml; every gap is explained beside its test.
+// NeuroMeter's own errors: <=10 % power and <=17 % area on TPU-v1/-v2/Eyeriss.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+
+#include "tessera/chip/chip_model.h"
+#include "tessera/chip/spec_parser.h"
+#include "tessera/perf/runtime_power.h"
+
+namespace tessera::chip {
+namespace {
+
+ChipReport preset(const std::string& name) { return evaluate_chip(load_chip_spec(name)); }
+
+TEST(ChipValidation, TpuV1AreaAndTdp) {
+  const auto r = preset("tpu-v1");
+  EXPECT_NEAR(r.peak_tops, 91.75, 0.1);
+  // Published: die < 331 mm^2 (an upper bound, ISCA'17). tessera: ~191 mm^2 with 21 % white
+  // space. The gap to the bound (NeuroMeter: within 10 % of 331) is mostly the MXU, which
+  // tessera builds bottom-up from Horowitz/Aladdin arithmetic cells: 48 mm^2 against ~79 mm^2
+  // (24 % of 331) on the floorplan. We do not scale logic per chip to close it.
+  EXPECT_LE(r.area_mm2, 331);
+  EXPECT_GE(r.area_mm2, 0.5 * 331);
+  // TDP 75 W published. tessera ~88 W (+18 %): worst-case toggling of every systolic cell
+  // register and skew-buffer bit; NeuroMeter reports <5 %.
+  EXPECT_NEAR(r.tdp_w, 75, 0.2 * 75);
+  // The systolic array is the largest consumer (NeuroMeter: 56 % of TDP).
+  EXPECT_NEAR(r.tdp_share("tensor_unit"), 0.56, 0.1);
+}
+
+TEST(ChipValidation, TpuV1AreaBreakdown) {
+  const auto r = preset("tpu-v1");
+  // Published floorplan shares (ISCA'17 Fig. 2 as quoted by NeuroMeter): UB 29 %, MXU 24 %,
+  // accumulators 6 %, DRAM port 2.8 %, PCIe 1.8 %. Within 5 percentage points each (the
+  // accumulators come out ~3.6 pp high: tessera gives them their own 1 KiB-wide slices).
+  EXPECT_NEAR(r.area_share("memory:unified_buffer"), 0.29, 0.05);
+  EXPECT_NEAR(r.area_share("tensor_unit"), 0.24, 0.05);
+  EXPECT_NEAR(r.area_share("memory:accumulators"), 0.06, 0.05);
+  EXPECT_NEAR(r.area_share("memory_controller"), 0.028, 0.02);
+  EXPECT_NEAR(r.area_share("pcie"), 0.018, 0.02);
+  EXPECT_NEAR(r.white_space_mm2 / r.area_mm2, 0.21, 1e-9);
+}
+
+TEST(ChipValidation, TpuV2AreaAndTdp) {
+  const auto r = preset("tpu-v2");
+  EXPECT_NEAR(r.peak_tops, 45.9, 0.1);
+  // Published: < 611 mm^2 (NeuroMeter 513 mm^2). tessera ~315 mm^2, same MXU gap as TPU-v1.
+  EXPECT_LE(r.area_mm2, 611);
+  EXPECT_GE(r.area_mm2, 0.5 * 611);
+  // Published TDP 280 W (NeuroMeter 255 W). tessera ~132 W: from per-op energies (TPUv4i-
+  // anchored node scaling at 0.75 V) two 128x128 bf16 arrays, 1024 fp32 VU lanes, HBM and ICI
+  // PHYs do not add up to 280 W; the published figure is a board/package design power of a
+  // training chip whose composition is not published. Pinned to what tessera computes (+-15 %)
+  // so a model change is seen; the 53 % gap is reported in docs/chip-model.md.
+  EXPECT_NEAR(r.tdp_w, 132, 0.15 * 132);
+  // Published shares: ICI 5 % (NeuroMeter 12 %), HBM ports 5 % (NeuroMeter 9 %), PCIe 2 %.
+  EXPECT_NEAR(r.area_share("chip_links"), 0.05, 0.07);
+  EXPECT_NEAR(r.area_share("memory_controller"), 0.05, 0.08);
+  EXPECT_NEAR(r.area_share("pcie"), 0.02, 0.02);
+}
+
+TEST(ChipValidation, EyerissArea) {
+  const auto r = preset("eyeriss");
+  EXPECT_NEAR(r.peak_tops, 0.0672, 1e-3);
+  // Core 3.5 x 3.5 = 12.25 mm^2 (JSSC'17; the 16 mm^2 die adds the pad ring, not modelled).
+  // NeuroMeter: within 15 %. tessera: within 20 %.
+  EXPECT_NEAR(r.area_mm2, 12.25, 0.2 * 12.25);
+  // The PE array dominates (spads in every PE), then the global buffer.
+  EXPECT_GT(r.area_share("tensor_unit"), r.area_share("memory:global_buffer"));
+}
+
+// Activity from the published per-layer statistics (JSSC'17 Table, batch 4; status
+// unverified: recalled from the paper, see data/chip/calibration.yaml): processing time,
+// zeros in the ifmaps (MACs gated) and global-buffer traffic.
+perf::RuntimePower eyeriss_layer(double macs, double seconds, double active_pes,
+                                 double zero_fraction, double glb_bytes) {
+  const auto chip = preset("eyeriss");
+  perf::Activity a;
+  a.seconds = seconds;
+  a.macs = macs * (1 - zero_fraction);
+  a.busy_cell_cycles = active_pes * chip.clock_hz * seconds;
+  a.read_bytes["global_buffer"] = glb_bytes * 0.75;
+  a.write_bytes["global_buffer"] = glb_bytes * 0.25;
+  return perf::runtime_power(chip, a);
+}
+
+TEST(ChipValidation, EyerissRuntimePowerAlexNet) {
+  // CONV1: 55x55x96 outputs x 11x11x3 MACs x batch 4, 16.5 ms, 154 active PEs, 0.01 % zeros,
+  // 18.5 MB GLB.
+  const auto conv1 = eyeriss_layer(4.0 * 55 * 55 * 96 * 363, 16.5e-3, 154, 0.0001, 18.5e6);
+  // CONV5: 13x13x256 x 3x3x192 x 4, 10.0 ms, 156 active PEs, 77.6 % zeros, 24.9 MB GLB.
+  const auto conv5 = eyeriss_layer(4.0 * 13 * 13 * 256 * 1728, 10.0e-3, 156, 0.776, 24.9e6);
+  // Published 332 mW and 236 mW (NeuroMeter: +11 % and -13 %). tessera: ~172 mW (-48 %) and
+  // ~160 mW (-32 %). The gap: Eyeriss' clock network (not a separate component here, as in
+  // NeuroMeter, but tessera has no empirical clock share to amortise) and 65 nm LP energies
+  // scaled from Horowitz 45 nm that sit below the measured spad/MAC energies. Not tuned to
+  // Eyeriss; pinned (+-15 %) so that model changes are seen, and the direction is checked:
+  // the model must stay below the measurement, CONV1 above CONV5.
+  std::printf("eyeriss conv1 %.3f W conv5 %.3f W\n", conv1.total_w, conv5.total_w);
+  EXPECT_NEAR(conv1.total_w, 0.172, 0.15 * 0.172);
+  EXPECT_NEAR(conv5.total_w, 0.160, 0.15 * 0.160);
+  EXPECT_LT(conv1.total_w, 0.332);
+  EXPECT_LT(conv5.total_w, 0.236);
+  EXPECT_GT(conv1.total_w, conv5.total_w);
+}
+
+// NVDLA open-source configurations (nvdla.org primer table, 28 nm synthesis area including
+// the convolution buffer; clock not published, 1 GHz assumed). The MAC array is a set of
+// Atomic-K dot-product units of Atomic-C inputs: reduction trees. Looser tolerance (35 %):
+// the primer's areas include the SDP/PDP/CDP post-processors and DMA we only approximate.
+ChipSpec nvdla(int64_t atomic_c, int64_t atomic_k, int64_t cbuf_kib) {
+  ChipSpec s;
+  s.name = "nvdla";
+  s.technology.node_nm = 28;
+  s.clock_hz = 1e9;
+  s.reduction_tree = {atomic_c, atomic_k, model::DType::Int8, model::DType::Int32};
+  s.vector_unit.lanes = atomic_k;
+  s.vector_unit.dtype = model::DType::Int32;
+  s.vector_unit.vreg_entries = 4;
+  s.vector_unit.port_groups = 1;  // the feature vector is broadcast to every Atomic-K unit
+  MemorySpec cbuf;
+  cbuf.name = "cbuf";
+  cbuf.capacity_bytes = cbuf_kib * 1024;
+  // The feature vector is broadcast to all Atomic-K units; weights stream in alongside.
+  cbuf.read_bytes_per_cycle = static_cast<double>(2 * atomic_c);
+  cbuf.write_bytes_per_cycle = static_cast<double>(atomic_k);
+  s.memories.push_back(cbuf);
+  s.scalar_unit = false;
+  return s;
+}
+
+TEST(ChipValidation, NvdlaConfigurations) {
+  struct Row { int64_t c, k, cbuf_kib; double area_mm2; };
+  for (const Row& row : {Row{64, 32, 512, 5.5}, Row{32, 16, 256, 2.3}, Row{16, 8, 256, 1.4},
+                         Row{8, 4, 128, 0.85}}) {
+    const auto r = evaluate_chip(nvdla(row.c, row.k, row.cbuf_kib));
+    std::printf("nvdla %lld MACs: %.2f mm2\n", static_cast<long long>(row.c * row.k), r.area_mm2);
+    EXPECT_NEAR(r.area_mm2, row.area_mm2, 0.35 * row.area_mm2)
+        << row.c * row.k << " MACs, " << row.cbuf_kib << " KiB";
+  }
+}
+
+}  // namespace
+}  // namespace tessera::chip
