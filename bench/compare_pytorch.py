@@ -55,16 +55,17 @@ def time_torch(layers, seq, d, ffn, heads, threads, repeat, fused):
                    "w1": rnd(d, ffn, scale=d ** -0.5), "b1": rnd(ffn),
                    "w2": rnd(ffn, d, scale=ffn ** -0.5), "b2": rnd(d)})
     x = rnd(1, seq, d)
-    times = []
+    times, cpu_times = [], []
     with torch.inference_mode():
         for i in range(repeat + 1):
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), time.process_time()
             y = x
             for w in ws:
                 y = bert_layer_torch(y, w, heads, fused)
             if i > 0:  # the first run warms up
                 times.append(time.perf_counter() - start)
-    return statistics.median(times)
+                cpu_times.append(time.process_time() - cpu_start)
+    return statistics.median(times), statistics.median(cpu_times)
 
 
 def time_tessera(binary, spec, opt, threads, repeat):
@@ -72,7 +73,7 @@ def time_tessera(binary, spec, opt, threads, repeat):
                           "--repeat", str(repeat), "--format", "json"],
                          check=True, capture_output=True, text=True).stdout
     result = json.loads(out)
-    return result["median_s"], result["gflops_per_s"]
+    return result["median_s"], result["cpu_median_s"], result["flops"]
 
 
 def main():
@@ -85,19 +86,21 @@ def main():
     a = p.parse_args()
     d, ffn, heads = 1024, 4096, 16
     print(f"torch {torch.__version__}, BERT layers={a.layers} d={d} d_ff={ffn} heads={heads}, fp32")
-    print("seq threads | torch_ops_s torch_sdpa_s | tessera_base_s (GF/s) tessera_opt_s (GF/s) |"
-          " base/torch opt/torch")
+    has_sdpa = hasattr(torch.nn.functional, "scaled_dot_product_attention")
+    print("wall = elapsed seconds, cpu = process CPU seconds (all threads); medians of", a.repeat)
+    print("seq thr | torch wall/cpu | sdpa wall | tessera base wall/cpu (GF/s cpu) | "
+          "tessera mp wall/cpu | torch/base wall cpu | torch/mp wall cpu")
     for seq in a.seq:
         layers = a.layers if seq <= 1024 else 1
         spec = f"nlp-fast-bert:layers={layers},seq={seq},hidden={d},ffn={ffn},heads={heads}"
         for t in a.threads:
-            torch_ops = time_torch(layers, seq, d, ffn, heads, t, a.repeat, False)
-            torch_sdpa = time_torch(layers, seq, d, ffn, heads, t, a.repeat, True)
-            base, base_gf = time_tessera(a.tessera, spec, "none", t, a.repeat)
-            opt, opt_gf = time_tessera(a.tessera, spec, "mp", t, a.repeat)
-            print(f"{seq:5d} {t:3d} | {torch_ops:10.4f} {torch_sdpa:10.4f} | {base:10.4f} "
-                  f"({base_gf:5.0f}) {opt:10.4f} ({opt_gf:5.0f}) | {torch_ops / base:6.2f}x "
-                  f"{torch_ops / opt:6.2f}x", flush=True)
+            tw, tc = time_torch(layers, seq, d, ffn, heads, t, a.repeat, False)
+            sdpa = time_torch(layers, seq, d, ffn, heads, t, a.repeat, True)[0] if has_sdpa else 0
+            bw, bc, flops = time_tessera(a.tessera, spec, "none", t, a.repeat)
+            ow, oc, _ = time_tessera(a.tessera, spec, "mp", t, a.repeat)
+            print(f"{seq:5d} {t:2d} | {tw:7.3f} {tc:7.3f} | {sdpa:7.3f} | {bw:7.3f} {bc:7.3f} "
+                  f"({flops / bc / 1e9:5.0f}) | {ow:7.3f} {oc:7.3f} | {tw / bw:5.2f}x {tc / bc:5.2f}x"
+                  f" | {tw / ow:5.2f}x {tc / oc:5.2f}x", flush=True)
 
 
 if __name__ == "__main__":

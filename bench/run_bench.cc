@@ -38,13 +38,16 @@ void model_bench(benchmark::State& state, std::string spec, std::string opt) {
   o.opt = tessera::run::parse_opt(opt, 0.0, 0.99);
   tessera::model::Graph graph = tessera::run::resolve_graph(spec);
   int64_t flops = 0;
-  double seconds = 0;
+  double seconds = 0, cpu_seconds = 0;
   for (auto _ : state) {
     tessera::run::RunResult r = tessera::run::run_graph(graph, o);
     state.SetIterationTime(r.median_s);
     flops = r.flops;
     seconds += r.median_s;
+    cpu_seconds += r.cpu_median_s;
   }
+  state.counters["cpu_ms"] =
+      benchmark::Counter(1e3 * cpu_seconds / static_cast<double>(state.iterations()));
   state.counters["GFLOP/s"] = benchmark::Counter(
       static_cast<double>(flops) * static_cast<double>(state.iterations()) / seconds / 1e9);
 }

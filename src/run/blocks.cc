@@ -70,6 +70,9 @@ bool match_core(const Graph& g, const Node& context, std::vector<NodeId>& nodes,
     const Node& s = g.nodes[static_cast<size_t>(q)];
     if (s.kind == OpKind::Scale)
       scale *= scale_factor(g, s);
+    else if (s.kind == OpKind::Add && s.inputs.size() == 2 &&
+             g.tensor(s.inputs[1]).name.find("causal_mask") != std::string::npos)
+      return false;  // masked attention runs op by op (the fused path has no mask)
     else if (!(s.kind == OpKind::Add || s.kind == OpKind::Mul || s.kind == OpKind::Div) ||
              s.inputs.size() != 2 ||
              g.tensor(s.inputs[1]).tensor_class != model::TensorClass::Constant)

@@ -403,8 +403,17 @@ class PlanBuilder {
     std::vector<float> values(static_cast<size_t>(tensor.elements()));
     if (tensor.tensor_class == model::TensorClass::Constant) {
       // Constants (masks, scale factors) are 1: neutral for a mask added before a softmax
-      // and for a multiply/divide; their real values are not part of the graph IR.
+      // and for a multiply/divide; their real values are not part of the graph IR. The zoo's
+      // causal mask ([.., L, L], named so) is the one exception: 0 on and below the
+      // diagonal, -1e9 above, so a full-sequence decoder pass equals token-by-token decoding.
       std::fill(values.begin(), values.end(), 1.0f);
+      if (tensor.name.find("causal_mask") != std::string::npos && tensor.shape.size() >= 2) {
+        int64_t rows = tensor.shape[tensor.shape.size() - 2], cols = tensor.shape.back();
+        for (int64_t i = 0; i < static_cast<int64_t>(values.size()); ++i) {
+          int64_t r = (i / cols) % rows, c = i % cols;
+          values[static_cast<size_t>(i)] = c <= r ? 0.0f : -1e9f;
+        }
+      }
     } else {
       fill_random(values, plan_.weights_->seed() ^ 0x9e3779b9ULL, tensor.name, 1.0f);
       for (const Node& n : g.nodes)

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <ctime>
 #include <map>
 #include <sstream>
 
@@ -17,6 +18,12 @@
 
 namespace tessera::run {
 namespace {
+
+double cpu_now_s() {
+  timespec t;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
 
 double now_s() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
@@ -123,12 +130,15 @@ RunResult run_graph(const model::Graph& graph, const RunOptions& options,
   for (int r = 0; r < options.repeat; ++r) {
     plan->reset_stats();
     TimingListener timing(plan->steps().size(), listener);
+    double cpu_start = cpu_now_s();
     double start = now_s();
     backend->execute(*plan, &timing);
     result.runs_s.push_back(now_s() - start);
+    result.runs_cpu_s.push_back(cpu_now_s() - cpu_start);
     for (size_t i = 0; i < step_times.size(); ++i) step_times[i].push_back(timing.times_[i]);
   }
   result.median_s = median(result.runs_s);
+  result.cpu_median_s = median(result.runs_cpu_s);
   result.stats = plan->stats();
   for (size_t i = 0; i < plan->steps().size(); ++i) {
     const Step& s = plan->steps()[i];

@@ -28,8 +28,9 @@ nlohmann::json options_json(const RunOptions& o) {
           {"weights", o.weights_file.empty() ? "random" : o.weights_file}};
 }
 
+// Share of work that was executed; 1 (nothing skipped) when there was no such work.
 double ratio(int64_t part, int64_t whole) {
-  return whole > 0 ? static_cast<double>(part) / static_cast<double>(whole) : 0.0;
+  return whole > 0 ? static_cast<double>(part) / static_cast<double>(whole) : 1.0;
 }
 
 }  // namespace
@@ -48,6 +49,8 @@ nlohmann::json run_json(const RunResult& r, const RunOptions& o) {
       {"options", options_json(o)},
       {"median_s", r.median_s},
       {"runs_s", r.runs_s},
+      {"cpu_median_s", r.cpu_median_s},
+      {"runs_cpu_s", r.runs_cpu_s},
       {"flops", r.flops},
       {"flops_note", "dense FLOPs of the graph, a MAC is 2 FLOPs"},
       {"gflops_per_s", r.median_s > 0 ? static_cast<double>(r.flops) / r.median_s / 1e9 : 0.0},
@@ -75,6 +78,8 @@ std::string run_table(const RunResult& r, const RunOptions& o) {
   std::snprintf(line, sizeof(line), "median %.6f s over %d runs, %.1f GFLOP/s (MAC = 2 FLOPs)\n",
                 r.median_s, o.repeat,
                 r.median_s > 0 ? static_cast<double>(r.flops) / r.median_s / 1e9 : 0.0);
+  out << line;
+  std::snprintf(line, sizeof(line), "cpu time median %.6f s (all threads)\n", r.cpu_median_s);
   out << line;
   out << "denormals " << (r.denormals_flushed ? "flushed (FTZ/DAZ)" : "not flushed") << "\n";
   if (o.opt.any()) {

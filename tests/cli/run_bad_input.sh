@@ -29,6 +29,7 @@ expect_error "unknown event" profile "$small" --mode custom --events no-such-eve
 expect_error "unknown profile mode" profile "$small" --mode everything
 expect_error "unknown configuration" profile "$small" --configs "Z-9x"
 expect_error "custom mode needs" profile "$small" --mode custom
+expect_error "not an autoregressive decoder" run "bert-base:layers=1" --generate 2
 expect_error "no feed-forward" profile "nlp-fast-memnet:seq=64" --configs "F-4x"
 
 if [[ $failures -gt 0 ]]; then echo "$failures failure(s)"; exit 1; fi

@@ -33,6 +33,10 @@ struct RunResult {
   std::string model;
   double median_s = 0.0;
   std::vector<double> runs_s;
+  // Process CPU time per run (all threads): on a shared, loaded machine wall time includes
+  // waiting for a core; CPU time of a 1-thread run does not.
+  double cpu_median_s = 0.0;
+  std::vector<double> runs_cpu_s;
   std::vector<OpTiming> ops;  // one per step, in execution order
   OptStats stats;             // of one run
   int64_t flops = 0;          // dense FLOPs of the graph (MAC = 2 FLOPs)

@@ -29,9 +29,9 @@ struct OptOptions {
   bool vgen_skip = false;        // zero-ratio threshold (needs zero_skip: it counts skipped scores)
   double score_threshold = 0.0;  // 002 Sec. V-A uses 0.0 on BERT
   double zero_ratio_threshold = 0.99;  // 002 Sec. V-A
-  int64_t key_chunk = 64;              // keys per column-based chunk
-  int64_t ffn_chunk = 512;             // d_FF columns per feed-forward split
-  int64_t row_block = 64;              // query / token rows per FFN work item
+  int64_t key_chunk = 256;             // keys per column-based chunk
+  int64_t ffn_chunk = 1024;            // d_FF columns per feed-forward split
+  int64_t row_block = 128;             // query / token rows per FFN work item
   Schedule schedule = Schedule::Dynamic;
   uint64_t schedule_seed = 1;  // for Schedule::Random
 
