@@ -164,8 +164,10 @@ GraphView make_view(const onnx::GraphProto& graph, const ShapeMap& shapes,
       if (in.empty() || defined.count(in)) continue;
       auto p = producer.find(in);
       if (p == producer.end())
-        throw Error(model_name + ": node '" + graph.node(i).name() + "' (" +
-                    graph.node(i).op_type() + ") uses undefined value '" + in + "'");
+        throw Error(
+            model_name + ": node '" +
+            (graph.node(i).name().empty() ? "#" + std::to_string(i) : graph.node(i).name()) +
+            "' (" + graph.node(i).op_type() + ") uses undefined value '" + in + "'");
       ++pending[static_cast<size_t>(i)];
       users[static_cast<size_t>(p->second)].push_back(i);
     }
