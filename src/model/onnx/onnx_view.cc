@@ -2,6 +2,7 @@
 
 #include <cstring>
 #include <deque>
+#include <limits>
 
 #include "tessera/core/error.h"
 
@@ -75,7 +76,10 @@ int64_t GraphView::elements(const std::string& name) const {
   const ValueShape* s = shape(name);
   if (!s) return -1;
   int64_t n = 1;
-  for (int64_t d : s->dims) n *= d;
+  for (int64_t d : s->dims) {
+    if (d > 0 && n > std::numeric_limits<int64_t>::max() / d) return -1;  // absurd: unknown
+    n *= d;
+  }
   return n;
 }
 
