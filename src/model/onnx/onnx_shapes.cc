@@ -99,7 +99,92 @@ void bind_dimensions(onnx::ModelProto& model, const LoadOptions& options, const 
   substitute(*graph.mutable_value_info(), bound);
 }
 
-ShapeMap infer_shapes(onnx::ModelProto& model, const std::string& name) {
+namespace {
+
+// Whether a tensor's inline data is exactly what its type and shape say. libonnx 1.12's
+// data-dependent inference (Reshape, Range, ...) indexes such data without checking, so anything
+// else must never reach it.
+bool data_consistent(const onnx::TensorProto& t) {
+  int64_t n = 1;
+  for (int64_t d : t.dims()) {
+    if (d < 0 || (d > 0 && n > (int64_t{1} << 40) / d)) return false;
+    n *= d;
+  }
+  int64_t size = 0;
+  switch (t.data_type()) {
+    case onnx::TensorProto::FLOAT:
+      size = t.float_data_size();
+      break;
+    case onnx::TensorProto::INT64:
+      size = t.int64_data_size();
+      break;
+    case onnx::TensorProto::DOUBLE:
+      size = t.double_data_size();
+      break;
+    case onnx::TensorProto::UINT32:
+    case onnx::TensorProto::UINT64:
+      size = t.uint64_data_size();
+      break;
+    case onnx::TensorProto::STRING:
+      size = t.string_data_size();
+      break;
+    default:
+      size = t.int32_data_size();
+  }
+  int64_t typed = t.float_data_size() + t.int64_data_size() + t.double_data_size() +
+                  t.uint64_data_size() + t.string_data_size() + t.int32_data_size();
+  if (t.has_raw_data()) {
+    static const std::map<int, int64_t> kBytes = {
+        {onnx::TensorProto::FLOAT, 4},    {onnx::TensorProto::INT64, 8},
+        {onnx::TensorProto::INT32, 4},    {onnx::TensorProto::DOUBLE, 8},
+        {onnx::TensorProto::INT8, 1},     {onnx::TensorProto::UINT8, 1},
+        {onnx::TensorProto::BOOL, 1},     {onnx::TensorProto::INT16, 2},
+        {onnx::TensorProto::UINT16, 2},   {onnx::TensorProto::FLOAT16, 2},
+        {onnx::TensorProto::BFLOAT16, 2}, {onnx::TensorProto::UINT32, 4},
+        {onnx::TensorProto::UINT64, 8}};
+    auto it = kBytes.find(t.data_type());
+    return typed == 0 && it != kBytes.end() &&
+           static_cast<int64_t>(t.raw_data().size()) == n * it->second;
+  }
+  return typed == size && (size == n || (size == 0 && n == 0));
+}
+
+// A copy of the model that libonnx can infer safely: initializers whose data was skipped (large
+// weights), is external or is inconsistent become typed graph inputs (inference needs only
+// their shapes); a Constant node with inconsistent data is an error.
+onnx::ModelProto inference_copy(const onnx::ModelProto& model, const std::string& name) {
+  onnx::ModelProto copy = model;
+  onnx::GraphProto& g = *copy.mutable_graph();
+  std::set<std::string> inputs;
+  for (const auto& v : g.input()) inputs.insert(v.name());
+  google::protobuf::RepeatedPtrField<onnx::TensorProto> kept;
+  for (auto& t : *g.mutable_initializer()) {
+    if (t.data_location() != onnx::TensorProto::EXTERNAL && data_consistent(t)) {
+      kept.Add()->Swap(&t);
+      continue;
+    }
+    if (inputs.count(t.name())) continue;
+    onnx::ValueInfoProto* v = g.add_input();
+    v->set_name(t.name());
+    auto* tensor = v->mutable_type()->mutable_tensor_type();
+    tensor->set_elem_type(t.data_type());
+    auto* shape = tensor->mutable_shape();
+    for (int64_t d : t.dims()) shape->add_dim()->set_dim_value(d);
+  }
+  g.mutable_initializer()->Swap(&kept);
+  for (const auto& node : g.node())
+    if (node.op_type() == "Constant")
+      for (const auto& a : node.attribute())
+        if (a.has_t() && !data_consistent(a.t()))
+          throw Error(name + ": Constant node '" + node.name() +
+                      "' holds data that does not match its type and shape");
+  return copy;
+}
+
+}  // namespace
+
+ShapeMap infer_shapes(onnx::ModelProto& original, const std::string& name) {
+  onnx::ModelProto model = inference_copy(original, name);
   // Strict inference first so that inconsistent shapes are reported; exporters often write
   // element types that disagree with inference, which says nothing about shapes, so a type-only
   // complaint falls back to lenient inference.
@@ -123,7 +208,7 @@ ShapeMap infer_shapes(onnx::ModelProto& model, const std::string& name) {
   for (const auto& v : graph.input()) collect(v, shapes);
   for (const auto& v : graph.value_info()) collect(v, shapes);
   for (const auto& v : graph.output()) collect(v, shapes);
-  for (const auto& t : graph.initializer()) {
+  for (const auto& t : original.graph().initializer()) {
     ValueShape vs;
     vs.known = true;
     vs.elem_type = t.data_type();
