@@ -22,8 +22,7 @@ Graph import_read_model(onnx_import::ReadModel read, const std::string& name,
   using namespace onnx_import;
   onnx::ModelProto& proto = read.proto;
   if (proto.opset_import_size() == 0) throw Error(name + ": the model declares no opset_import");
-  for (const auto& node : proto.graph().node())
-    if (node.op_type().empty()) throw Error(name + ": a node has no op_type");
+  normalize_graph(*proto.mutable_graph(), name);
   bind_dimensions(proto, options, name);
   ShapeMap shapes = fold_and_infer(proto, name);
   GraphView view = make_view(proto.graph(), shapes, name);
