@@ -2,7 +2,10 @@
 
 #include <onnx/defs/schema.h>
 #include <onnx/shape_inference/implementation.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <map>
 #include <set>
 #include <unordered_set>
@@ -181,27 +184,124 @@ onnx::ModelProto inference_copy(const onnx::ModelProto& model, const std::string
   return copy;
 }
 
+// libonnx's inference functions index inputs and attributes without checking them, so each node
+// with a known schema is verified first (input/output counts, attribute types), and convolutions
+// and pools get the rank checks their inference assumes.
+void verify_nodes(const onnx::ModelProto& model, const std::string& name) {
+  std::map<std::string, int> opset;
+  for (const auto& o : model.opset_import())
+    opset[o.domain() == "ai.onnx" ? "" : o.domain()] = static_cast<int>(o.version());
+  std::map<std::string, int> rank;
+  const auto& g = model.graph();
+  for (const auto& t : g.initializer()) rank[t.name()] = t.dims_size();
+  for (const auto* list : {&g.input(), &g.value_info()})
+    for (const auto& v : *list)
+      if (v.type().tensor_type().has_shape())
+        rank[v.name()] = v.type().tensor_type().shape().dim_size();
+  for (int i = 0; i < g.node_size(); ++i) {
+    const auto& n = g.node(i);
+    std::string label = "node '" + (n.name().empty() ? "#" + std::to_string(i) : n.name()) + "' (" +
+                        n.op_type() + ")";
+    auto version = opset.find(n.domain() == "ai.onnx" ? "" : n.domain());
+    if (version == opset.end()) continue;  // no opset for its domain: unsupported, not inferred
+    const onnx::OpSchema* schema =
+        onnx::OpSchemaRegistry::Schema(n.op_type(), version->second, n.domain());
+    if (!schema) continue;
+    try {
+      schema->Verify(n);
+    } catch (const std::exception& e) {
+      std::string what = e.what();
+      if (auto nl = what.find('\n'); nl != std::string::npos) what.resize(nl);
+      throw Error(name + ": invalid " + label + ": " + what);
+    }
+    const std::string& op = n.op_type();
+    bool conv = op == "Conv" || op == "ConvTranspose" || op == "ConvInteger" || op == "QLinearConv";
+    bool pool = op.find("Pool") != std::string::npos;
+    if (!conv && !pool) continue;
+    auto known = [&](int k) {
+      return k < n.input_size() && rank.count(n.input(k)) ? rank.at(n.input(k)) : -1;
+    };
+    int x = known(0), w = conv ? known(op == "QLinearConv" ? 3 : 1) : -1;
+    if ((x >= 0 && x < 3) || (w >= 0 && w < 3) || (x >= 0 && w >= 0 && x != w))
+      throw Error(name + ": inconsistent shapes: " + label + " needs [N, C, spatial...] input" +
+                  " and a weight of the same rank");
+    for (const char* attr : {"kernel_shape", "strides", "dilations"})
+      for (const auto& a : n.attribute())
+        if (a.name() == attr && x >= 0 && a.ints_size() != x - 2)
+          throw Error(name + ": inconsistent shapes: " + label + " attribute " + attr +
+                      " does not match the input rank");
+  }
+}
+
+// libonnx 1.12's shape inference functions crash (rather than throw) on some malformed graphs
+// (e.g. a Conv whose inferred input rank differs from its weight's), so inference runs in a forked
+// child: the parent gets the inferred model back through a pipe, or one error line when the child
+// failed. Returns the inference error message ("" on success; the model then holds the result).
+std::string run_inference_isolated(onnx::ModelProto& model, int error_mode,
+                                   const std::string& name) {
+  int fds[2];
+  if (::pipe(fds) != 0) throw Error(name + ": cannot create a pipe", ErrorKind::Failure);
+  pid_t pid = ::fork();
+  if (pid < 0) {
+    ::close(fds[0]);
+    ::close(fds[1]);
+    throw Error(name + ": cannot fork for shape inference", ErrorKind::Failure);
+  }
+  if (pid == 0) {
+    ::close(fds[0]);
+    std::string out;
+    try {
+      onnx::ShapeInferenceOptions options(/*check_type=*/false, error_mode,
+                                          /*enable_data_propagation=*/true);
+      onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(), options);
+      out = "K" + model.SerializeAsString();
+    } catch (const std::exception& e) {
+      out = std::string("E") + e.what();
+    }
+    for (size_t done = 0; done < out.size();) {
+      ssize_t n = ::write(fds[1], out.data() + done, out.size() - done);
+      if (n <= 0) ::_exit(3);
+      done += static_cast<size_t>(n);
+    }
+    ::_exit(0);
+  }
+  ::close(fds[1]);
+  std::string result;
+  char buffer[65536];
+  for (ssize_t n; (n = ::read(fds[0], buffer, sizeof buffer)) != 0;) {
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) break;
+    result.append(buffer, static_cast<size_t>(n));
+  }
+  ::close(fds[0]);
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || result.empty())
+    throw Error(name + ": malformed model: ONNX shape inference failed on it" +
+                (WIFSIGNALED(status) ? " (signal " + std::to_string(WTERMSIG(status)) + ")" : ""));
+  if (result[0] == 'E') return result.substr(1).empty() ? "unknown error" : result.substr(1);
+  if (!model.ParseFromString(result.substr(1)))
+    throw Error(name + ": shape inference returned a malformed model", ErrorKind::Failure);
+  return "";
+}
+
 }  // namespace
 
 ShapeMap infer_shapes(onnx::ModelProto& original, const std::string& name) {
+  verify_nodes(original, name);
   onnx::ModelProto model = inference_copy(original, name);
   // Strict inference first so that inconsistent shapes are reported; exporters often write
   // element types that disagree with inference, which says nothing about shapes, so a type-only
   // complaint falls back to lenient inference.
   for (int error_mode : {1, 0}) {
-    try {
-      onnx::ShapeInferenceOptions options(/*check_type=*/false, error_mode,
-                                          /*enable_data_propagation=*/true);
-      onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(), options);
-      break;
-    } catch (const std::exception& e) {
-      std::string what = e.what();
-      if (auto nl = what.find('\n'); nl != std::string::npos) what.resize(nl);
-      bool type_only = what.find("TypeInferenceError") != std::string::npos &&
-                       what.find("ShapeInferenceError] Incompatible") == std::string::npos &&
-                       what.find("dimension") == std::string::npos;
-      if (error_mode == 0 || !type_only) throw Error(name + ": inconsistent shapes: " + what);
-    }
+    std::string what = run_inference_isolated(model, error_mode, name);
+    if (what.empty()) break;
+    if (auto nl = what.find('\n'); nl != std::string::npos) what.resize(nl);
+    bool type_only = what.find("TypeInferenceError") != std::string::npos &&
+                     what.find("ShapeInferenceError] Incompatible") == std::string::npos &&
+                     what.find("dimension") == std::string::npos;
+    if (error_mode == 0 || !type_only) throw Error(name + ": inconsistent shapes: " + what);
   }
   ShapeMap shapes;
   const auto& graph = model.graph();
