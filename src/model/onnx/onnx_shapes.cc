@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <map>
 #include <set>
 #include <unordered_set>
@@ -249,6 +250,9 @@ std::string run_inference_isolated(onnx::ModelProto& model, int error_mode,
   }
   if (pid == 0) {
     ::close(fds[0]);
+    // A crash here is the parent's error to report, not a crash of the program: drop inherited
+    // crash handlers (sanitizers, fuzzers) so the child just dies.
+    for (int sig : {SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL}) std::signal(sig, SIG_DFL);
     std::string out;
     try {
       onnx::ShapeInferenceOptions options(/*check_type=*/false, error_mode,
