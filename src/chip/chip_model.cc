@@ -139,14 +139,20 @@ ChipReport assemble(const ChipSpec& spec, const Technology& tech, double clock_h
     auto tu = tensor_unit(ctx);
     const int64_t in_bits = tus.rows * model::dtype_bytes(tus.dtype) * 8;
     const int64_t out_bits = tus.cols * model::dtype_bytes(tus.accumulator) * 8;
-    for (int64_t i = 0; i < tus.count; ++i) links.push_back({in_bits + out_bits, tu.area_mm2, 1});
+    const int64_t groups = spec.vector_unit.port_groups > 0
+                               ? std::min(spec.vector_unit.port_groups, tus.count)
+                               : tus.count;
+    for (int64_t i = 0; i < groups; ++i) links.push_back({in_bits + out_bits, tu.area_mm2, 1});
     scale(tu, tus.count);
     core.push_back(tu);
   }
   if (spec.reduction_tree.inputs > 0) {
     auto rt = reduction_tree(ctx);
     const auto& rts = spec.reduction_tree;
-    for (int64_t i = 0; i < rts.count; ++i)
+    const int64_t groups = spec.vector_unit.port_groups > 0
+                               ? std::min(spec.vector_unit.port_groups, rts.count)
+                               : rts.count;
+    for (int64_t i = 0; i < groups; ++i)
       links.push_back({rts.inputs * model::dtype_bytes(rts.dtype) * 8, rt.area_mm2, 1});
     scale(rt, rts.count);
     core.push_back(rt);

@@ -76,23 +76,33 @@ ComponentReport memory(const CoreContext& c, const MemorySpec& m) {
   // A wide access may also be sliced across `slices` arrays side by side, each delivering
   // width/slices bytes (the TPU accumulators are 256 narrow column memories, not one wide one).
   for (const int64_t banks : candidates) {
-    // More banks than 4x the best feasible count only add periphery: stop searching there.
-    if (best.banks > 0 && banks > 4 * best.banks) break;
-    for (int64_t slices = 1; slices <= 64 && width / slices >= 8; slices *= 2) {
+    // More banks than 2x the best feasible count only add periphery: stop searching there.
+    if (best.banks > 0 && banks > 2 * best.banks) break;
+    for (int64_t slices = 1; slices <= 64 && width / slices >= 8; slices *= 4) {
       const int64_t slice_capacity = capacity / banks / slices;
       const int64_t slice_width = width / slices;
       if (slice_capacity < slice_width) break;
-      for (const auto& p : kPortConfigs) {
-        if (m.read_ports > 0 && (p.read != m.read_ports || p.write != m.write_ports)) continue;
-        const double b = static_cast<double>(banks);
-        const bool enough = p.write == 0 ? b >= std::ceil(reads + writes - 1e-9)
-                                         : (b * p.read >= std::ceil(reads - 1e-9) &&
-                                            b * p.write >= std::ceil(writes - 1e-9));
-        if (!enough && m.banks == 0) {
-          why_not = "throughput " + std::to_string(read_bpc) + " B/cycle read + " +
-                    std::to_string(write_bpc) + " B/cycle write needs more banks or ports";
-          continue;
+      // The cheapest port configuration that sustains the throughput with this bank count
+      // (or the one the spec fixes).
+      const double b = static_cast<double>(banks);
+      const PortConfig* chosen = nullptr;
+      for (const auto& pc : kPortConfigs) {
+        if (m.read_ports > 0 && (pc.read != m.read_ports || pc.write != m.write_ports)) continue;
+        const bool enough = pc.write == 0 ? b >= std::ceil(reads + writes - 1e-9)
+                                          : (b * pc.read >= std::ceil(reads - 1e-9) &&
+                                             b * pc.write >= std::ceil(writes - 1e-9));
+        if (enough || m.banks > 0) {
+          chosen = &pc;
+          break;
         }
+      }
+      if (chosen == nullptr) {
+        why_not = "throughput " + std::to_string(read_bpc) + " B/cycle read + " +
+                  std::to_string(write_bpc) + " B/cycle write needs more banks or ports";
+        continue;
+      }
+      {
+        const PortConfig& p = *chosen;
         ArrayResult bank;
         try {
           bank = memory_array(t, {slice_capacity, slice_width, p.read, p.write, m.cell});

@@ -19,19 +19,22 @@ ComponentReport reduction_tree(const CoreContext& c) {
   const Block add = adder(t, rt.accumulator);
   const Block in_regs = flip_flops(t, 2 * op_bits);  // operand latches per input
   const int64_t levels = static_cast<int64_t>(std::ceil(std::log2(std::max(2.0, n))));
-  // Wires: level l spans 2^l input pitches.
+  // Wires: the tree is laid out as an H-tree over a 2-D block, so level l spans
+  // 2^(l/2) input pitches.
   const double input_pitch_m = std::sqrt(mul.area_um2 + add.area_um2 + in_regs.area_um2) * 1e-6;
   const Block reg = flip_flops(t, acc_bits);
-  double levels_per_stage = 0, stage_delay = mul.delay_s + reg.delay_s, worst = 0;
+  [[maybe_unused]] double levels_per_stage = 0;
+  double stage_delay = mul.delay_s + reg.delay_s, worst = 0;
   int64_t stages = 1, level_regs = 0;
   double wire_energy = 0, wire_area = 0;
   for (int64_t l = 0; l < levels; ++l) {
     const double adders = std::ceil(n / std::pow(2.0, static_cast<double>(l + 1)));
-    const Block w = wire(t, WireLayer::Local, input_pitch_m * std::pow(2.0, l), 2 * acc_bits);
+    const Block w = wire(t, WireLayer::Global, input_pitch_m * std::pow(2.0, 0.5 * double(l)),
+                        2 * acc_bits);
     wire_energy += adders * w.energy_pj;
     wire_area += adders * w.area_um2;
     const double step = add.delay_s + w.delay_s;
-    if (stage_delay + step > period && levels_per_stage > 0) {
+    if (stage_delay + step > period) {
       worst = std::max(worst, stage_delay);
       ++stages;
       level_regs += static_cast<int64_t>(adders) * 2;

@@ -154,6 +154,8 @@ VectorUnitSpec parse_vector_unit(Reader r) {
   v.dtype = dtype(r, "dtype", model::DType::Fp32);
   v.vreg_entries = r.integer("vreg_entries", 32);
   if (v.vreg_entries <= 0) throw Error(r.child("vreg_entries") + ": must be positive");
+  v.port_groups = r.integer("port_groups", 0);
+  if (v.port_groups < 0) throw Error(r.child("port_groups") + ": must not be negative");
   r.finish();
   return v;
 }

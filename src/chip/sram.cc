@@ -111,6 +111,8 @@ ArrayResult memory_array(const Technology& t, const ArraySpec& spec) {
     for (int64_t cols = 16; cols <= 256; cols *= 2) {
       for (int64_t mux = 1; mux <= 16; mux *= 2) {
         if (mux > cols) continue;
+        // Column multiplexing only helps accesses narrower than a subarray row.
+        if (mux > 1 && width >= static_cast<double>(cols)) break;
         const double sub_bits = static_cast<double>(rows * cols);
         const double out_per_sub = static_cast<double>(cols / mux);
         const double n_act = std::ceil(width / out_per_sub);

@@ -48,14 +48,6 @@ double Technology::energy_factor() const {
   return logic_energy_scale * (vdd_v / vdd_nominal_v) * (vdd_v / vdd_nominal_v);
 }
 
-double Technology::leakage_factor() const { return std::pow(vdd_v / vdd_nominal_v, 3.0); }
-
-double Technology::delay_factor() const {
-  // Alpha-power law: t ~ V / (V - Vth)^1.3, Vth = 0.3 * Vnom, normalised at Vnom.
-  const double vth = 0.3 * vdd_nominal_v;
-  auto t = [&](double v) { return v / std::pow(v - vth, 1.3); };
-  return t(vdd_v) / t(vdd_nominal_v);
-}
 
 std::vector<int> known_nodes() {
   std::vector<int> nodes;
@@ -103,6 +95,11 @@ Technology technology_for(int node_nm, double vdd_v, DeviceFlavor flavor) {
   t.wire_pitch_global_m = 4 * t.wire_pitch_local_m;
   t.leakage_w_per_ge = row->leakage_nw_per_ge * 1e-9;
   t.sram_leakage_w_per_bit = row->sram_leakage_pw_per_bit * 1e-12;
+  // Alpha-power law: t ~ V / (V - Vth)^1.3, Vth = 0.3 * Vnom, normalised at Vnom.
+  const double vth = 0.3 * t.vdd_nominal_v;
+  auto gate = [&](double v) { return v / std::pow(v - vth, 1.3); };
+  t.delay_scale = gate(t.vdd_v) / gate(t.vdd_nominal_v);
+  t.leakage_scale = std::pow(t.vdd_v / t.vdd_nominal_v, 3.0);
   if (flavor == DeviceFlavor::LowPower) {
     t.leakage_w_per_ge *= kLowPowerLeakage;
     t.sram_leakage_w_per_bit *= kLowPowerLeakage;

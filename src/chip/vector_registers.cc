@@ -13,9 +13,10 @@ namespace tessera::chip {
 ComponentReport vector_registers(const CoreContext& c) {
   const auto& vu = c.spec.vector_unit;
   const Technology& t = c.tech;
-  const int64_t units = (c.spec.tensor_unit.rows > 0 ? c.spec.tensor_unit.count : 0) +
-                        (c.spec.reduction_tree.inputs > 0 ? c.spec.reduction_tree.count : 0) +
-                        (vector_lanes(c.spec) > 0 ? 1 : 0);
+  int64_t units = (c.spec.tensor_unit.rows > 0 ? c.spec.tensor_unit.count : 0) +
+                  (c.spec.reduction_tree.inputs > 0 ? c.spec.reduction_tree.count : 0);
+  if (vu.port_groups > 0) units = std::min(units, vu.port_groups);
+  units += vector_lanes(c.spec) > 0 ? 1 : 0;
   const int read_ports = static_cast<int>(2 * std::max<int64_t>(1, units));
   const int write_ports = static_cast<int>(std::max<int64_t>(1, units));
   const int ports = read_ports + write_ports;

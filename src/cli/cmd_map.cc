@@ -25,9 +25,9 @@ struct MapArgs {
   std::string problem, hw = "gemmini", mapper = "genetic", objective = "edp";
   std::string constraints, mapping, dataflow, csv, svg, model;
   int64_t samples = 10000, max_evals = 5'000'000, distribution = 0;
-  int population = 64, generations = 60, threads = 0;
+  int population = 100, generations = 100, threads = 0;
   uint64_t seed = 1;
-  bool fusion_study = false, list = false;
+  bool fusion_study = false, list = false, hw_given = false, full_array = false;
   OutputOptions output;
 };
 
@@ -53,6 +53,7 @@ map::MapConstraints load_constraints(const MapArgs& a, const map::LoopProblem& p
                                      const map::MapArch& arch) {
   map::MapConstraints c = map::default_constraints(p, arch);
   if (!a.dataflow.empty()) c = map::apply_constraints_yaml("dataflow: " + a.dataflow, p, arch, c);
+  if (a.full_array) map::pin_full_array(p, arch, c);
   if (!a.constraints.empty()) c = map::apply_constraints_yaml(read_file(a.constraints), p, arch, c);
   return c;
 }
@@ -97,7 +98,9 @@ int run_map(const MapArgs& a) {
     emit(a.output, out);
     return 0;
   }
-  hw::Hardware hardware = map::resolve_hardware(a.hw);
+  // The fusion study needs normalisation units: its default is the Transformer Gemmini.
+  hw::Hardware hardware =
+      map::resolve_hardware(a.fusion_study && !a.hw_given ? "gemmini-transformer" : a.hw);
   if (a.fusion_study) {
     auto study = map::fusion_study(hardware);
     emit(a.output, a.output.format == "json" ? map::fusion_study_json(study).dump(2)
@@ -149,7 +152,9 @@ void setup(CLI::App& app, std::function<int()>& run) {
   app.add_option(
       "problem", a->problem,
       "matmul:m=512,k=768,n=3072 | conv:n=1,k=512,c=512,p=7,q=7,r=3,s=3,stride=1 | MODEL#OP");
-  app.add_option("--hw", a->hw, "Hardware preset or spec file")->capture_default_str();
+  app.add_option("--hw", a->hw, "Hardware preset or spec file")
+      ->capture_default_str()
+      ->each([a](const std::string&) { a->hw_given = true; });
   app.add_option("--mapper", a->mapper, "exhaustive, random, heuristic, genetic")
       ->capture_default_str();
   app.add_option("--objective", a->objective, "latency, energy or edp")->capture_default_str();
@@ -176,6 +181,9 @@ void setup(CLI::App& app, std::function<int()>& run) {
   app.add_option("--model", a->model, "map every op of a model (bert-base:seq=512, file.onnx)");
   app.add_flag("--fusion-study", a->fusion_study,
                "matmul + Softmax/LayerNorm fusion study (Figs. 21-22)");
+  app.add_flag(
+      "--full-array", a->full_array,
+      "pin the array's spatial factors (Gemmini DIMxDIM tiles, as Timeloop's Gemmini spec)");
   app.add_flag("--list", a->list, "list the mappers");
   app.add_option("--format", a->output.format, "table, json or yaml (the best mapping)")
       ->check(CLI::IsMember({"table", "json", "yaml"}))

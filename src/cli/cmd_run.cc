@@ -39,9 +39,12 @@ int run_run(const RunArgs& a) {
   o.opt.schedule_seed = a.seed;
   model::Graph graph = run::resolve_graph(a.model);
   run::RunResult result = run::run_graph(graph, o);
-  if (a.output.format == "json") emit(a.output, run::run_json(result, o).dump(2) + "\n");
-  else if (a.output.format == "csv") emit(a.output, run::run_csv(result));
-  else emit(a.output, run::run_table(result, o));
+  if (a.output.format == "json")
+    emit(a.output, run::run_json(result, o).dump(2) + "\n");
+  else if (a.output.format == "csv")
+    emit(a.output, run::run_csv(result));
+  else
+    emit(a.output, run::run_table(result, o));
   return 0;
 }
 
@@ -53,7 +56,9 @@ void setup(CLI::App& app, std::function<int()>& run) {
       ->required();
   app.add_option("--opt", a->opt, "NLP-Opt: none, mp, zs, all or a list of p,c,f,score,vs")
       ->capture_default_str();
-  app.add_option("--threads", a->threads, "Threads")->check(CLI::Range(1, 1024))->capture_default_str();
+  app.add_option("--threads", a->threads, "Threads")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
   app.add_option("--repeat", a->repeat, "Timed runs (median reported)")
       ->check(CLI::Range(1, 100000))
       ->capture_default_str();
@@ -79,7 +84,8 @@ void setup(CLI::App& app, std::function<int()>& run) {
   run = [a] { return run_run(*a); };
 }
 
-RegisterCommand registration{{"run", "Run a model on the CPU (baseline or NLP-Opt) and time it", setup}};
+RegisterCommand registration{
+    {"run", "Run a model on the CPU (baseline or NLP-Opt) and time it", setup}};
 
 }  // namespace
 }  // namespace tessera::cli

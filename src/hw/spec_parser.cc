@@ -258,7 +258,8 @@ Hardware parse_hardware_yaml(const std::string& text, const std::string& origin)
   }
   if (hw.name.empty()) throw Error(origin + ": name: every spec needs a name");
   // A PE array states the matrix peak: 2 ops per MAC per PE per cycle.
-  if (hw.pe_array && hw.clock_hz > 0 && hw.matrix.ops_per_s.empty())
+  if (hw.pe_array && hw.clock_hz > 0 && hw.pe_array->rows > 0 && hw.pe_array->cols > 0 &&
+      hw.matrix.ops_per_s.empty())
     hw.matrix.ops_per_s[hw.pe_array->dtype] =
         2.0 * static_cast<double>(hw.pe_array->rows * hw.pe_array->cols) * hw.clock_hz;
   validate_hardware(hw, origin);

@@ -82,8 +82,6 @@ void validate_hardware(const Hardware& hw, const std::string& o) {
   require_non_negative(hw.clock_hz, o + ": clock_hz");
   validate_rates(hw.matrix, o + ": matrix");
   validate_rates(hw.vector, o + ": vector");
-  if (hw.matrix.ops_per_s.empty() && hw.vector.ops_per_s.empty())
-    spec_error(o, "no compute: give matrix or vector peak rates, or a pe_array and clock_hz");
   if (hw.memory.empty()) spec_error(o + ": memory", "at least one memory level (DRAM) is needed");
   std::set<std::string> names;
   for (size_t i = 0; i < hw.memory.size(); ++i) {
@@ -103,6 +101,8 @@ void validate_hardware(const Hardware& hw, const std::string& o) {
     if (level.ports < 1) spec_error(where + ".ports", "must be at least 1");
   }
   if (hw.pe_array) validate_pe_array(hw, o);
+  if (hw.matrix.ops_per_s.empty() && hw.vector.ops_per_s.empty())
+    spec_error(o, "no compute: give matrix or vector peak rates, or a pe_array and clock_hz");
   for (size_t i = 0; i < hw.special_units.size(); ++i) {
     const auto& unit = hw.special_units[i];
     std::string where = o + ": special_units[" + std::to_string(i) + "]";

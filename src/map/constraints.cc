@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
+
 #include "tessera/core/error.h"
 
 namespace tessera::map {
@@ -64,9 +66,33 @@ MapConstraints default_constraints(const LoopProblem& p, const MapArch& arch,
         c.keep_forced[l] = static_cast<uint8_t>(1u << stationary);
     } else {
       c.temporal_dims[l] = all;
+      // A dedicated buffer (Gemmini's accumulator, scratchpad) always keeps the tensors it is
+      // built for; only shared levels (caches that may hold everything) choose what to bypass.
+      uint8_t may = arch.levels[l].may_hold;
+      if (l < arch.num_levels - 1 && may != 0b111) c.keep_forced[l] = may;
     }
   }
   return c;
+}
+
+void pin_full_array(const LoopProblem& p, const MapArch& arch, MapConstraints& c) {
+  auto pin = [&](uint32_t allowed, int64_t size, std::array<int64_t, kMaxDims>& fixed) {
+    for (int d = 0; d < p.num_dims; ++d) {
+      if (!((allowed >> d) & 1u)) continue;
+      int64_t best = 1;
+      for (int64_t f = 1; f <= std::min(size, p.bound[d]); ++f)
+        if (p.bound[d] % f == 0) best = f;
+      fixed[d] = best;
+      return;
+    }
+  };
+  pin(c.spatial_x_dims, arch.array_cols, c.fixed_spatial_x);
+  pin(c.spatial_y_dims, arch.array_rows, c.fixed_spatial_y);
+  // The remaining allowed dims of each axis stay unmapped (factor 1).
+  for (int d = 0; d < p.num_dims; ++d) {
+    if (((c.spatial_x_dims >> d) & 1u) && c.fixed_spatial_x[d] == 0) c.fixed_spatial_x[d] = 1;
+    if (((c.spatial_y_dims >> d) & 1u) && c.fixed_spatial_y[d] == 0) c.fixed_spatial_y[d] = 1;
+  }
 }
 
 void validate_constraints(const LoopProblem& p, const MapArch& arch, const MapConstraints& c) {

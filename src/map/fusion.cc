@@ -13,18 +13,32 @@ namespace {
 // Softmax max / exp-and-sum / normalise; LayerNorm mean / variance / normalise (001 Sec. 3.4.4).
 constexpr double kPassesPerRow = 3;
 
-double unit_lanes(const hw::Hardware& hw, model::OpKind kind) {
+// Cycles per element on the unit: its passes over the row (the spec's, else kPassesPerRow)
+// divided by its lanes.
+double unit_cycles_per_element(const hw::Hardware& hw, model::OpKind kind) {
   for (const auto& u : hw.special_units)
     for (model::OpKind k : u.ops)
-      if (k == kind) return u.elements_per_cycle;
+      if (k == kind) {
+        auto it = u.passes.find(kind);
+        double passes = it != u.passes.end() ? it->second : kPassesPerRow;
+        return passes / u.elements_per_cycle;
+      }
   throw Error(fmt::format("fusion study: {} has no special-function unit for {}", hw.name,
                           model::op_kind_name(kind)));
 }
 
-hw::Hardware with_accumulator(const hw::Hardware& base, int64_t bytes) {
+// 001 Sec. 5.5.2 holds the scratchpad at 256 kB and sweeps the accumulator.
+hw::Hardware with_buffers(const hw::Hardware& base, int64_t accumulator_bytes) {
   hw::Hardware h = base;
-  for (auto& level : h.memory)
-    if (level.name == "accumulator") level.capacity_bytes = bytes;
+  bool found = false;
+  for (auto& level : h.memory) {
+    if (level.name == "accumulator") {
+      level.capacity_bytes = accumulator_bytes;
+      found = true;
+    }
+    if (level.name == "scratchpad") level.capacity_bytes = 256 * 1024;
+  }
+  if (!found) throw Error("fusion study: " + base.name + " has no level named 'accumulator'");
   return h;
 }
 
@@ -56,9 +70,9 @@ ScheduleCost schedule(const FusionPair& pair, const hw::Hardware& hw, bool fused
     return s;
   }
   s.matmul_cycles = r.cycles;
-  const double lanes = unit_lanes(hw, pair.nonlinear);
+  const double per_element = unit_cycles_per_element(hw, pair.nonlinear);
   const double elements = static_cast<double>(pair.rows * pair.row_length);
-  const double unit_cycles = kPassesPerRow * elements / lanes;
+  const double unit_cycles = per_element * elements;
   if (!fused) {
     const ArchLevel& dram = arch.levels[arch.num_levels - 1];
     double bytes = elements * static_cast<double>(arch.accumulator_bytes + arch.operand_bytes);
@@ -71,8 +85,8 @@ ScheduleCost schedule(const FusionPair& pair, const hw::Hardware& hw, bool fused
   // over the matmul and the last tile's rows stay exposed.
   int64_t tile_rows = m.spatial_x[m_dim] * m.spatial_y[m_dim];
   for (int l = 0; l <= arch.spatial_level; ++l) tile_rows *= m.temporal[l][m_dim];
-  double tail = kPassesPerRow *
-                static_cast<double>(std::min(tile_rows, p.bound[m_dim]) * pair.row_length) / lanes;
+  double tail =
+      per_element * static_cast<double>(std::min(tile_rows, p.bound[m_dim]) * pair.row_length);
   s.total_cycles = std::max(s.matmul_cycles, unit_cycles) + tail;
   s.nonlinear_cycles = s.total_cycles - s.matmul_cycles;
   return s;
@@ -107,7 +121,7 @@ std::vector<FusionCase> fusion_study(const hw::Hardware& base) {
   for (int64_t seq : {512, 4096})
     for (int64_t acc_kb : {128, 256})
       for (const FusionPair& pair : bert_base_fusion_pairs(seq)) {
-        FusionCase c = evaluate_fusion(pair, with_accumulator(base, acc_kb * 1024));
+        FusionCase c = evaluate_fusion(pair, with_buffers(base, acc_kb * 1024));
         c.seq = seq;
         c.accumulator_bytes = acc_kb * 1024;
         cases.push_back(std::move(c));

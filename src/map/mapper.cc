@@ -21,7 +21,8 @@ MapperResult run_search(const MapSpace& space, Search& search, const SearchOptio
   MapId best_id;
   while (search.next(batch)) {
     outcomes.assign(batch.size(), Outcome{});
-#pragma omp parallel
+// Small batches (a genetic generation) run serially: waking threads would cost more.
+#pragma omp parallel if (batch.size() >= 512)
     {
       Mapping mapping;
       NestResult cost;
@@ -76,15 +77,17 @@ void check_feasible(const LoopProblem& problem, const MapArch& arch, const MapCo
     if (c.fixed_spatial_y[d] > 0) m.spatial_y[d] = c.fixed_spatial_y[d];
   }
   complete_outer_factors(problem, arch, m);
-  NestResult r = analyze_nest(problem, arch, m);
-  if (r.validity == Validity::OverCapacity) {
-    const ArchLevel& level = arch.levels[r.failing_level];
+  int failing = -1;
+  Validity v = check_mapping(problem, arch, m, &failing);
+  if (v == Validity::OverCapacity) {
+    const ArchLevel& level = arch.levels[failing];
     throw Error(fmt::format(
         "no valid mapping: {} holds {} bytes per instance but the smallest tile the constraints "
         "allow needs {} bytes",
-        level.name, level.capacity_bytes,
-        r.footprint_bytes[r.failing_level] > 0 ? r.footprint_bytes[r.failing_level] : int64_t{0}));
+        level.name, level.capacity_bytes, level_footprint_bytes(problem, arch, m, failing)));
   }
+  NestResult r;
+  r.validity = v;
   if (!r.valid())
     throw Error(fmt::format("no valid mapping: constraints are {}", validity_name(r.validity)));
 }

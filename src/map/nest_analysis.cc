@@ -204,6 +204,21 @@ Validity check_mapping(const LoopProblem& problem, const MapArch& arch, const Ma
   return Validity::Valid;
 }
 
+int64_t level_footprint_bytes(const LoopProblem& problem, const MapArch& arch, const Mapping& m,
+                              int level) {
+  std::array<int64_t, kMaxDims> tile;
+  tile.fill(1);
+  for (int l = 0; l <= level; ++l)
+    for (int d = 0; d < problem.num_dims; ++d) {
+      tile[d] *= m.temporal[l][d];
+      if (l == arch.spatial_level) tile[d] *= m.spatial_x[d] * m.spatial_y[d];
+    }
+  int64_t bytes = 0;
+  for (int t = 0; t < kTensors; ++t)
+    if (m.keeps(level, t)) bytes += problem.footprint(t, tile) * tensor_bytes(arch, t);
+  return arch.levels[level].double_buffered ? 2 * bytes : bytes;
+}
+
 void analyze_nest(const LoopProblem& problem, const MapArch& arch, const Mapping& m,
                   NestResult& r) {
   r = NestResult{};

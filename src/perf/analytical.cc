@@ -77,8 +77,8 @@ void add_energy(const workload::Op& op, const hw::Hardware& hw, double read_byte
 
 void set_traffic(Cost& cost, const hw::Hardware& hw, double read_bytes, double write_bytes,
                  double flops) {
-  cost.traffic.push_back({hw.dram().name, static_cast<int64_t>(read_bytes),
-                          static_cast<int64_t>(write_bytes)});
+  cost.traffic.push_back(
+      {hw.dram().name, static_cast<int64_t>(read_bytes), static_cast<int64_t>(write_bytes)});
   double total = read_bytes + write_bytes;
   cost.intensity = total > 0 ? flops / total : 0;
 }
@@ -87,8 +87,7 @@ Cost evaluate_matrix(const workload::Op& op, const hw::Hardware& hw, const workl
                      size_t index, const AnalyticalOptions& options) {
   Cost cost;
   MatrixShape s = matrix_shape(op);
-  double a_bytes = 0, b_bytes = 0, other_bytes = 0, a_elements = 0, out_elements = 0,
-         out_bytes = 0;
+  double a_bytes = 0, b_bytes = 0, other_bytes = 0, a_elements = 0, out_elements = 0, out_bytes = 0;
   int input_index = 0;
   for (const auto& tr : op.traffic) {
     if (tr.is_output) {
@@ -108,12 +107,12 @@ Cost evaluate_matrix(const workload::Op& op, const hw::Hardware& hw, const workl
   if (handed_on) out_bytes = 0;
   double per_item = static_cast<double>(s.batch);
   double operand_element = a_elements > 0 ? a_bytes / a_elements : 1;
-  MatmulTiling t = best_matmul_tiling(hw, s.batch, s.m, s.k, s.n, a_bytes / per_item,
-                                      b_bytes / (op.problem.kind == workload::ProblemKind::Matmul &&
-                                                         op.problem.matmul.b_is_weight
-                                                     ? 1.0
-                                                     : per_item),
-                                      out_bytes / per_item, operand_element);
+  MatmulTiling t = best_matmul_tiling(
+      hw, s.batch, s.m, s.k, s.n, a_bytes / per_item,
+      b_bytes / (op.problem.kind == workload::ProblemKind::Matmul && op.problem.matmul.b_is_weight
+                     ? 1.0
+                     : per_item),
+      out_bytes / per_item, operand_element);
   double bw = path_bandwidth(hw);
   double traffic = t.traffic_bytes + other_bytes;
   double compute_s = t.compute_cycles / hw.clock_hz;
@@ -124,9 +123,11 @@ Cost evaluate_matrix(const workload::Op& op, const hw::Hardware& hw, const workl
   cost.bound = compute_s >= memory_s ? Bound::Compute : Bound::Memory;
   cost.breakdown_s = {{"compute", compute_s}, {"memory", memory_s}, {"overhead", t.overhead_s}};
   double peak = hw.matrix.at(hw.pe_array->dtype);
-  if (peak <= 0) peak = 2.0 * static_cast<double>(hw.pe_array->rows * hw.pe_array->cols) * hw.clock_hz;
+  if (peak <= 0)
+    peak = 2.0 * static_cast<double>(hw.pe_array->rows * hw.pe_array->cols) * hw.clock_hz;
   cost.utilization = cost.latency_s > 0 ? static_cast<double>(op.flops) / cost.latency_s / peak : 0;
-  cost.attainable_ops_per_s = cost.latency_s > 0 ? static_cast<double>(op.flops) / cost.latency_s : 0;
+  cost.attainable_ops_per_s =
+      cost.latency_s > 0 ? static_cast<double>(op.flops) / cost.latency_s : 0;
   set_traffic(cost, hw, traffic - out_bytes, out_bytes, static_cast<double>(op.flops));
   cost.note = "tile " + std::to_string(t.tile_m) + "x" + std::to_string(t.tile_k) + "x" +
               std::to_string(t.tile_n) + (wide && !handed_on ? ", 32-bit output" : "") +
@@ -213,10 +214,10 @@ Cost AnalyticalEvaluator::evaluate(const workload::Op& op, const hw::Hardware& h
     cost.bound = compute_s >= memory_s ? Bound::Compute : Bound::Memory;
     cost.breakdown_s = {{"compute", compute_s}, {"memory", memory_s}};
     double peak = sfu.elements_per_cycle * hw.clock_hz * op.problem.vector.flops_per_element;
-    cost.utilization = cost.latency_s > 0 && peak > 0
-                           ? static_cast<double>(op.flops) / cost.latency_s / peak
-                           : 0;
-    cost.attainable_ops_per_s = cost.latency_s > 0 ? static_cast<double>(op.flops) / cost.latency_s : 0;
+    cost.utilization =
+        cost.latency_s > 0 && peak > 0 ? static_cast<double>(op.flops) / cost.latency_s / peak : 0;
+    cost.attainable_ops_per_s =
+        cost.latency_s > 0 ? static_cast<double>(op.flops) / cost.latency_s : 0;
     set_traffic(cost, hw, read, write, static_cast<double>(op.flops));
     cost.unit = "special";
     cost.note = sfu.name + (fused ? " (fused)" : "");

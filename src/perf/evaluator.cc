@@ -6,11 +6,16 @@ namespace tessera::perf {
 
 std::string_view bound_name(Bound bound) {
   switch (bound) {
-    case Bound::Compute: return "compute";
-    case Bound::Memory: return "memory";
-    case Bound::Host: return "host";
-    case Bound::Overhead: return "overhead";
-    case Bound::Unsupported: return "unsupported";
+    case Bound::Compute:
+      return "compute";
+    case Bound::Memory:
+      return "memory";
+    case Bound::Host:
+      return "host";
+    case Bound::Overhead:
+      return "overhead";
+    case Bound::Unsupported:
+      return "unsupported";
   }
   return "compute";
 }

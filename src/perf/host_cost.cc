@@ -36,9 +36,10 @@ void apply_host_time(const HostTime& t, const workload::Op& op, const hw::Hardwa
   if (t.quantize_s > 0) cost.breakdown_s["quantize"] = t.quantize_s;
   double peak = hw.host->peak_flops_per_s;
   cost.utilization = cost.latency_s > 0 ? static_cast<double>(op.flops) / cost.latency_s / peak : 0;
-  cost.attainable_ops_per_s = cost.latency_s > 0 ? static_cast<double>(op.flops) / cost.latency_s : 0;
-  cost.note = "offloaded to host " + hw.host->name +
-              (t.quantize_s > 0 ? " with dequantise/quantise" : "");
+  cost.attainable_ops_per_s =
+      cost.latency_s > 0 ? static_cast<double>(op.flops) / cost.latency_s : 0;
+  cost.note =
+      "offloaded to host " + hw.host->name + (t.quantize_s > 0 ? " with dequantise/quantise" : "");
 }
 
 }  // namespace tessera::perf

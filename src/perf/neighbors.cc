@@ -39,8 +39,10 @@ bool is_nonlinear(model::OpKind kind) {
     case OpKind::Tanh:
     case OpKind::Erf:
     case OpKind::HardSigmoid:
-    case OpKind::HardSwish: return true;
-    default: return false;
+    case OpKind::HardSwish:
+      return true;
+    default:
+      return false;
   }
 }
 

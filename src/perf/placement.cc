@@ -4,13 +4,20 @@ namespace tessera::perf {
 
 std::string_view unit_name(Unit unit) {
   switch (unit) {
-    case Unit::Matrix: return "matrix";
-    case Unit::Vector: return "vector";
-    case Unit::Special: return "special";
-    case Unit::Host: return "host";
-    case Unit::Dma: return "dma";
-    case Unit::NoWork: return "none";
-    case Unit::None: return "none";
+    case Unit::Matrix:
+      return "matrix";
+    case Unit::Vector:
+      return "vector";
+    case Unit::Special:
+      return "special";
+    case Unit::Host:
+      return "host";
+    case Unit::Dma:
+      return "dma";
+    case Unit::NoWork:
+      return "none";
+    case Unit::None:
+      return "none";
   }
   return "none";
 }
@@ -31,9 +38,12 @@ bool is_depthwise(const workload::Op& op) {
 
 std::string op_class(const workload::Op& op) {
   switch (op.problem.kind) {
-    case workload::ProblemKind::Matmul: return "matmul";
-    case workload::ProblemKind::Conv: return is_depthwise(op) ? "depthwise" : "conv";
-    default: return "vector";
+    case workload::ProblemKind::Matmul:
+      return "matmul";
+    case workload::ProblemKind::Conv:
+      return is_depthwise(op) ? "depthwise" : "conv";
+    default:
+      return "vector";
   }
 }
 
@@ -89,17 +99,22 @@ Placement place_op(const workload::Op& op, const hw::Hardware& hw, model::DType 
     p.unit = Unit::NoWork;
   } else if (op.problem.kind == workload::ProblemKind::Matmul ||
              op.problem.kind == workload::ProblemKind::Conv) {
-    if (!hw.matrix.ops_per_s.empty()) p = on_rates(Unit::Matrix, hw.matrix, wanted);
-    else if (!hw.vector.ops_per_s.empty()) p = on_rates(Unit::Vector, hw.vector, wanted);
-    else if (hw.host) p = on_host(hw);
-    else p.note = "no matrix or vector unit";
+    if (!hw.matrix.ops_per_s.empty())
+      p = on_rates(Unit::Matrix, hw.matrix, wanted);
+    else if (!hw.vector.ops_per_s.empty())
+      p = on_rates(Unit::Vector, hw.vector, wanted);
+    else if (hw.host)
+      p = on_host(hw);
+    else
+      p.note = "no matrix or vector unit";
   } else if (op.flops == 0) {
     p.unit = Unit::Dma;  // pure data movement (transpose, concat, gather)
   } else if (hw.kind == hw::HardwareKind::Accelerator) {
     if (const hw::SpecialFunctionUnit* sfu = hw.find_special_unit(op.kind)) {
       p.unit = Unit::Special;
       p.dtype = sfu->dtype;
-      p.peak_ops_per_s = sfu->elements_per_cycle * hw.clock_hz * op.problem.vector.flops_per_element;
+      p.peak_ops_per_s =
+          sfu->elements_per_cycle * hw.clock_hz * op.problem.vector.flops_per_element;
     } else if (hw.host) {
       p = on_host(hw);
     } else if (!hw.vector.ops_per_s.empty()) {

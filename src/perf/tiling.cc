@@ -1,8 +1,8 @@
 // Tile search of the analytical model (001 Sec. 3.3): output tiles square (t x t, clamped to
 // the matrix), the reduction depth chosen to fit, all candidates multiples of the array side.
-// The choice minimises latency; the traffic of a tiling counts re-reads of A once per column
-// tile and of B once per row tile, outputs written once (K innermost, partial sums stay in the
-// accumulator).
+// The choice minimises traffic (then latency); the traffic of a tiling counts re-reads of A once
+// per column tile and of B once per row tile, outputs written once (K innermost, partial sums stay
+// in the accumulator).
 #include <algorithm>
 #include <cmath>
 
@@ -93,14 +93,20 @@ MatmulTiling best_matmul_tiling(const hw::Hardware& hw, int64_t batch, int64_t m
       }
       const double tiles = static_cast<double>(sm.count * sn.count * sk.count);
       cycles = (cycles + tiles * fill) * static_cast<double>(batch);
-      const double traffic = static_cast<double>(batch) *
-                             (a_bytes * static_cast<double>(sn.count) +
-                              b_bytes * static_cast<double>(sm.count) + out_bytes);
+      const double traffic =
+          static_cast<double>(batch) * (a_bytes * static_cast<double>(sn.count) +
+                                        b_bytes * static_cast<double>(sm.count) + out_bytes);
       const double overhead =
           (static_cast<double>(sm.tile * sk.tile + sk.tile * sn.tile) * operand_bytes_per_element +
-           out_tile * out_per_element) / bw + hw.dram().latency_s;
+           out_tile * out_per_element) /
+              bw +
+          hw.dram().latency_s;
       const double latency = std::max(cycles / hw.clock_hz, traffic / bw) + overhead;
-      if (best.latency_s < 0 || latency < best.latency_s * (1 - 1e-12)) {
+      // Largest tiles that fit (least traffic, 001 Sec. 3.3 "square tiles"); among equal
+      // traffic the fastest (fewer tiles, less pipeline latency).
+      bool better = best.latency_s < 0 || traffic < best.traffic_bytes * (1 - 1e-12) ||
+                    (traffic <= best.traffic_bytes * (1 + 1e-12) && latency < best.latency_s);
+      if (better) {
         best = {sm.tile, sk.tile, sn.tile, cycles, traffic, overhead, latency};
       }
       if (sk.count == 1) break;

@@ -82,6 +82,7 @@ bool node_supported(const Node& n) {
     case OpKind::Softmax:
     case OpKind::Reshape:
     case OpKind::Transpose:
+    case OpKind::Slice:
     case OpKind::Concat:
     case OpKind::Embedding:
       return true;
@@ -224,6 +225,20 @@ class PlanBuilder {
           std::vector<const float*> xs;
           for (TensorId t : in) xs.push_back(plan->data(t));
           concat(xs, ds, axis, plan->data(out));
+        };
+        break;
+      }
+      case OpKind::Slice: {
+        // Slices in zoo graphs start at 0 (BERT's pooler takes the first token).
+        const model::Shape& xs = g.tensor(in[0]).shape;
+        size_t axis =
+            static_cast<size_t>(n.axis < 0 ? n.axis + static_cast<int64_t>(xs.size()) : n.axis);
+        int64_t outer = 1;
+        for (size_t i = 0; i < axis && i < xs.size(); ++i) outer *= xs[i];
+        int64_t in_per = g.tensor(in[0]).elements() / outer,
+                out_per = g.tensor(out).elements() / outer;
+        step.run = [=] {
+          slice_leading(plan->data(in[0]), outer, in_per, out_per, plan->data(out));
         };
         break;
       }

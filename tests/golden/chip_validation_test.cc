@@ -108,7 +108,7 @@ TEST(ChipValidation, EyerissRuntimePowerAlexNet) {
 
 // NVDLA open-source configurations (nvdla.org primer table, 28 nm synthesis area including
 // the convolution buffer; clock not published, 1 GHz assumed). The MAC array is a set of
-// Atomic-K dot-product units of Atomic-C inputs: reduction trees. Looser tolerance (45 %):
+// Atomic-K dot-product units of Atomic-C inputs: reduction trees. Looser tolerance (35 %):
 // the primer's areas include the SDP/PDP/CDP post-processors and DMA we only approximate.
 ChipSpec nvdla(int64_t atomic_c, int64_t atomic_k, int64_t cbuf_kib) {
   ChipSpec s;
@@ -119,6 +119,7 @@ ChipSpec nvdla(int64_t atomic_c, int64_t atomic_k, int64_t cbuf_kib) {
   s.vector_unit.lanes = atomic_k;
   s.vector_unit.dtype = model::DType::Int32;
   s.vector_unit.vreg_entries = 4;
+  s.vector_unit.port_groups = 1;  // the feature vector is broadcast to every Atomic-K unit
   MemorySpec cbuf;
   cbuf.name = "cbuf";
   cbuf.capacity_bytes = cbuf_kib * 1024;
@@ -136,7 +137,7 @@ TEST(ChipValidation, NvdlaConfigurations) {
                          Row{8, 4, 128, 0.85}}) {
     const auto r = evaluate_chip(nvdla(row.c, row.k, row.cbuf_kib));
     std::printf("nvdla %lld MACs: %.2f mm2\n", static_cast<long long>(row.c * row.k), r.area_mm2);
-    EXPECT_NEAR(r.area_mm2, row.area_mm2, 0.45 * row.area_mm2)
+    EXPECT_NEAR(r.area_mm2, row.area_mm2, 0.35 * row.area_mm2)
         << row.c * row.k << " MACs, " << row.cbuf_kib << " KiB";
   }
 }

@@ -54,6 +54,9 @@ struct VectorUnitSpec {
   int64_t sublanes = 1;
   model::DType dtype = model::DType::Fp32;
   int64_t vreg_entries = 32;  // vector registers
+  // TUs/RTs sharing VReg port groups (NeuroMeter: broadcast data to several units); 0 = each
+  // unit has its own 2R+1W group.
+  int64_t port_groups = 0;
 };
 
 struct MemorySpec {

@@ -41,12 +41,16 @@ struct Technology {
   double leakage_w_per_ge = 20e-9;
   double sram_leakage_w_per_bit = 30e-12;
 
+  // Voltage factors at vdd_v, computed once by technology_for (they sit in every inner loop
+  // of the circuit models): gate delay (alpha-power law, alpha = 1.3, Vth = 0.3 Vnom) and
+  // leakage ((V/Vnom)^3 near nominal).
+  double delay_scale = 1;
+  double leakage_scale = 1;
+
   // Dynamic-energy factor of this node at vdd_v relative to Horowitz 45 nm / 0.9 V.
   double energy_factor() const;
-  // Leakage factor at vdd_v (leakage ~ V * exp(V)-ish; modelled as (V/Vnom)^3 near nominal).
-  double leakage_factor() const;
-  // Gate delay factor at vdd_v (alpha-power law with alpha = 1.3, Vth = 0.3 Vnom).
-  double delay_factor() const;
+  double leakage_factor() const { return leakage_scale; }
+  double delay_factor() const { return delay_scale; }
   double fo4() const { return fo4_s * delay_factor(); }
   double ge_area_um2() const { return nand2_area_um2; }
   double vdd2() const { return vdd_v * vdd_v; }

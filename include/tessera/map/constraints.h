@@ -33,6 +33,10 @@ MapConstraints default_constraints(const LoopProblem& problem, const MapArch& ar
 // Throws tessera::Error naming the key or the contradictory constraint.
 MapConstraints apply_constraints_yaml(const std::string& text, const LoopProblem& problem,
                                       const MapArch& arch, MapConstraints base);
+// Gemmini-style full-array use: on each array axis, the first dimension the dataflow allows gets
+// a fixed spatial factor, the largest divisor of its bound that fits the axis (Gemmini issues
+// DIM×DIM tiles; Timeloop's Gemmini constraints pin the array the same way).
+void pin_full_array(const LoopProblem& problem, const MapArch& arch, MapConstraints& c);
 // Throws when no mapping can satisfy `c` (e.g. fixed factors exceed a bound, a forced keep the
 // level cannot hold, a dimension with nowhere to go).
 void validate_constraints(const LoopProblem& problem, const MapArch& arch, const MapConstraints& c);

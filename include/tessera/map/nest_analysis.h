@@ -39,6 +39,9 @@ struct NestResult {
 // Capacity and array checks only (cheap pre-check before the full analysis).
 Validity check_mapping(const LoopProblem& problem, const MapArch& arch, const Mapping& mapping,
                        int* failing_level = nullptr);
+// Bytes one instance of `level` holds under `mapping` (double buffering included).
+int64_t level_footprint_bytes(const LoopProblem& problem, const MapArch& arch,
+                              const Mapping& mapping, int level);
 // Full analysis; `result.validity` says whether the mapping fits.
 void analyze_nest(const LoopProblem& problem, const MapArch& arch, const Mapping& mapping,
                   NestResult& result);

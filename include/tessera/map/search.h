@@ -32,8 +32,8 @@ struct SearchOptions {
   uint64_t seed = 1;
   int64_t samples = 10000;              // random: valid mappings wanted
   int64_t max_evaluations = 5'000'000;  // every search stops here
-  int population = 64;                  // genetic
-  int generations = 60;                 // genetic
+  int population = 100;                 // genetic
+  int generations = 100;                // genetic
   size_t batch = 4096;                  // points per batch (fixed: results never depend on threads)
 };
 

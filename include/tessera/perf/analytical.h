@@ -26,10 +26,10 @@ struct AnalyticalOptions {
 // One tiling of a (batched) matmul on the PE array and what it costs.
 struct MatmulTiling {
   int64_t tile_m = 0, tile_k = 0, tile_n = 0;
-  double compute_cycles = 0;   // PE array, all tiles, with the per-tile pipeline latency
-  double traffic_bytes = 0;    // DRAM<->L2 bytes with re-reads from tiling
-  double overhead_s = 0;       // first tile load and last tile store that cannot overlap
-  double latency_s = 0;        // max(compute, memory) + overhead
+  double compute_cycles = 0;  // PE array, all tiles, with the per-tile pipeline latency
+  double traffic_bytes = 0;   // DRAM<->L2 bytes with re-reads from tiling
+  double overhead_s = 0;      // first tile load and last tile store that cannot overlap
+  double latency_s = 0;       // max(compute, memory) + overhead
 };
 
 class AnalyticalEvaluator : public Evaluator {

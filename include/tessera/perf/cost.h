@@ -26,15 +26,15 @@ struct LevelTraffic {
 
 struct Cost {
   double latency_s = 0;
-  double cycles = 0;                 // at the hardware clock (0 if it has none)
-  double energy_j = -1;              // < 0 = unknown for this hardware
+  double cycles = 0;     // at the hardware clock (0 if it has none)
+  double energy_j = -1;  // < 0 = unknown for this hardware
   std::map<std::string, double> energy_by_component_j;
   std::vector<LevelTraffic> traffic;
-  double utilization = 0;            // achieved / peak ops of the unit that ran it
+  double utilization = 0;  // achieved / peak ops of the unit that ran it
   Bound bound = Bound::Compute;
-  std::string unit;                  // "matrix", "vector", "special", "host", "none"
-  double attainable_ops_per_s = 0;   // roofline: min(C_max, I * b)
-  double intensity = 0;              // ops per byte at the level that bounds it
+  std::string unit;                           // "matrix", "vector", "special", "host", "none"
+  double attainable_ops_per_s = 0;            // roofline: min(C_max, I * b)
+  double intensity = 0;                       // ops per byte at the level that bounds it
   std::map<std::string, double> breakdown_s;  // e.g. {"compute", "memory", "host", "quantize"}
   std::string note;
 

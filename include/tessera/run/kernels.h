@@ -40,6 +40,10 @@ void transpose(const float* x, const Dims& x_dims, const std::vector<int64_t>& p
                float* y, int threads);
 void concat(const std::vector<const float*>& xs, const std::vector<Dims>& x_dims, int64_t axis,
             float* y);
+// The leading part of x along `axis` (a slice starting at 0): per index of the dims before the
+// axis, the first `out_per_outer` contiguous elements.
+void slice_leading(const float* x, int64_t outer, int64_t in_per_outer, int64_t out_per_outer,
+                   float* y);
 // Rows of `table` [vocab, dim] picked by ids (stored as floats, taken modulo vocab).
 void embedding(const float* ids, int64_t count, const float* table, int64_t vocab, int64_t dim,
                float* y, int threads);

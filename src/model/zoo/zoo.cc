@@ -167,6 +167,21 @@ ModelHandle resolve_yaml(const std::string& path, const LoadOptions& options) {
   return handle;
 }
 
+// Prefixes the model spec to an error from building its graph, dropping the model name that
+// parameter errors already carry ("bert-base:heads=5: heads=5 does not divide d=768").
+[[noreturn]] void rethrow_for(const ModelHandle& handle) {
+  try {
+    throw;
+  } catch (const Error& e) {
+    std::string message = e.what();
+    const std::string name = handle.params.model_name() + ": ";
+    if (message.rfind(name, 0) == 0) message = message.substr(name.size());
+    throw Error(handle.spec + ": " + message, e.kind());
+  } catch (...) {
+    rethrow_with_context(handle.spec);
+  }
+}
+
 }  // namespace
 
 const std::vector<ZooFamily>& zoo_families() { return registry().families; }
@@ -186,7 +201,7 @@ Graph ModelHandle::build() const {
     if (g.config.empty()) g.config = params.effective();
     return g;
   } catch (...) {
-    rethrow_with_context(spec);
+    rethrow_for(*this);
   }
 }
 
@@ -198,7 +213,7 @@ Graph ModelHandle::build_decode_step(int64_t context) const {
     if (g.config.empty()) g.config = params.effective();
     return g;
   } catch (...) {
-    rethrow_with_context(spec);
+    rethrow_for(*this);
   }
 }
 

@@ -58,6 +58,12 @@ void concat(const std::vector<const float*>& xs, const std::vector<Dims>& x_dims
   }
 }
 
+void slice_leading(const float* x, int64_t outer, int64_t in_per_outer, int64_t out_per_outer,
+                   float* y) {
+  for (int64_t o = 0; o < outer; ++o)
+    std::memcpy(y + o * out_per_outer, x + o * in_per_outer, sizeof(float) * out_per_outer);
+}
+
 void embedding(const float* ids, int64_t count, const float* table, int64_t vocab, int64_t dim,
                float* y, int threads) {
 #pragma omp parallel for num_threads(threads) schedule(static)

@@ -172,6 +172,20 @@ TEST(ZooCnn, CnnStagesFromATable) {
   EXPECT_EQ(output_shape(scaled, "stage1.1.mbconv.project"), (Shape{1, 32, 224, 224}));
 }
 
+TEST(ZooCnn, StageTableFromTheExampleModelFile) {
+  ModelHandle h =
+      resolve_model(std::string(TESSERA_SOURCE_DIR) + "/examples/models/efficientnet-x-like.yaml");
+  EXPECT_EQ(h.spec, "efficientnet-x-b0-table1");
+  Graph g = h.build();
+  // Table 1 read literally: 224 -> 112 (stem) -> 56 (space-to-depth) ... -> 7.
+  EXPECT_EQ(output_shape(g, "stage2.0.conv"), (Shape{1, 128, 56, 56}));
+  EXPECT_EQ(output_shape(g, "stage3.0.mbconv.project"), (Shape{1, 64, 56, 56}));
+  EXPECT_EQ(output_shape(g, "stage3.0.mbconv.se.reduce")[1], 128);  // SE ratio 1 of 128 inputs
+  EXPECT_EQ(find_node(g, "stage4.0.mbconv.fused.act")->kind, OpKind::Swish);
+  EXPECT_EQ(output_shape(g, "stage9.0.mbconv.project"), (Shape{1, 320, 7, 7}));
+  EXPECT_EQ(output_shape(g, "head.fc"), (Shape{1, 1000}));
+}
+
 class BadCnnSpec : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(BadCnnSpec, Throws) { EXPECT_THROW(load_model(GetParam()), Error) << GetParam(); }

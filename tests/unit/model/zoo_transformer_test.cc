@@ -7,6 +7,7 @@
 #include <string>
 
 #include "tessera/core/error.h"
+#include "tessera/model/graph_builder.h"
 #include "tessera/model/zoo.h"
 #include "tessera/workload/analysis.h"
 
@@ -250,6 +251,63 @@ TEST(ZooTransformer, LayoutTransposesAndPoolerCarryNoExtraTraffic) {
     }
   }
   EXPECT_EQ(transposes, 12 * 4);  // Q, K, V split and the context merge
+}
+
+}  // namespace
+}  // namespace tessera::model
+
+namespace tessera::model {
+namespace {
+
+TEST(ZooTransformer, GroupsFollowTheSurveyRows) {
+  workload::Workload w = workload::analyze_graph(load_model("bert-base"), {});
+  std::vector<std::string> names;
+  for (const auto& g : w.groups) names.push_back(g.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"mha_projections", "act_to_act", "ffn_projections",
+                                             "other", "embedding", "classifier"}));
+}
+
+TEST(ZooTransformer, EncoderDecoderDecodingRunsTheEncoderOnce) {
+  ModelHandle m = resolve_model(
+      "transformer-encdec:d=32,heads=2,enc_layers=2,dec_layers=1,"
+      "vocab=50,src_seq=9,seq=5");
+  workload::AnalysisOptions options;
+  options.mode = workload::Mode::Decoder;
+  workload::Workload decoding = workload::analyze_model(m, options);
+  workload::Workload steps = workload::analyze_decoder(m, options, 1, 5);
+  workload::Workload prefill = workload::analyze_graph(m.family->build_prefill(m.params, 0), {});
+  EXPECT_EQ(decoding.totals.flops, steps.totals.flops + prefill.totals.flops);
+  EXPECT_EQ(decoding.totals.bytes, steps.totals.bytes + prefill.totals.bytes);
+  EXPECT_EQ(decoding.totals.params, m.build().parameter_count());
+  // The prefill is the encoder (2 layers of self-attention) plus cross K/V projections only.
+  int scores = 0, keys = 0;
+  for (const auto& op : prefill.ops) {
+    scores += op.role == Role::AttentionScore;
+    keys += op.role == Role::KeyProjection;
+  }
+  EXPECT_EQ(scores, 2);
+  EXPECT_EQ(keys, 3);
+  EXPECT_NE(decoding.decoder_note.find("encoder over 9 source tokens"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tessera::model
+
+namespace tessera::model {
+namespace {
+
+TEST(ZooTransformer, OnlyTransposesIntoMatmulsAreAbsorbed) {
+  GraphBuilder b("t", Domain::Transformer);
+  TensorId x = b.input("x", {2, 8, 4});
+  TensorId into_matmul = b.transpose("to_matmul", x, {0, 2, 1});
+  b.matmul("mm", Role::AttentionScore, into_matmul, x);
+  TensorId into_add = b.transpose("to_add", x, {0, 2, 1});
+  b.binary("add", OpKind::Add, Role::Elementwise, into_add, into_add);
+  workload::Workload w = workload::analyze_graph(b.graph(), {});
+  EXPECT_EQ(w.ops[0].bytes(), 0);
+  EXPECT_TRUE(w.ops[0].fused);
+  EXPECT_EQ(w.ops[2].bytes(), 2 * 64);  // a real copy: read and write 64 values
+  EXPECT_FALSE(w.ops[2].fused);
 }
 
 }  // namespace

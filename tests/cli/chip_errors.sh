@@ -1,0 +1,43 @@
+#!/bin/bash
+# Bad chip specs: exit 2, one error line naming the problem, no output file.
+set -u
+bin="$1"; tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+expect_error() {  # pattern, yaml
+  printf '%s\n' "$2" > "$tmp/spec.yaml"
+  "$bin" chip show "$tmp/spec.yaml" -o "$tmp/out.txt" 2> "$tmp/err.txt"; rc=$?
+  [ "$rc" -eq 2 ] || fail "exit $rc for: $1"
+  [ "$(wc -l < "$tmp/err.txt")" -eq 1 ] || fail "not one line: $(cat "$tmp/err.txt")"
+  grep -q "$1" "$tmp/err.txt" || fail "expected '$1' in: $(cat "$tmp/err.txt")"
+  [ ! -e "$tmp/out.txt" ] || fail "output written for: $1"
+}
+base='name: t
+technology: {node_nm: 28}
+tensor_unit: {rows: 16, cols: 16}'
+expect_error "unknown technology node 13" "name: t
+technology: {node_nm: 13}
+clock_mhz: 700
+tensor_unit: {rows: 16, cols: 16}"
+expect_error "tensor_unit.rows: required and must be positive" "name: t
+technology: {node_nm: 28}
+clock_mhz: 700
+tensor_unit: {rows: 0, cols: 16}"
+expect_error "cores: must be positive" "$base
+clock_mhz: 700
+cores: -4"
+expect_error "unknown key" "$base
+clock_mhz: 700
+colour: blue"
+expect_error "critical path" "$base
+target_tops: 2000"
+expect_error "contradictory spec" "$base
+clock_mhz: 700
+target_tops: 50"
+expect_error "exceeds the area budget" "$base
+clock_mhz: 700
+area_budget_mm2: 0.001"
+"$bin" chip show nosuchchip 2> "$tmp/err.txt"; [ $? -eq 2 ] || fail "unknown preset"
+grep -q "unknown chip 'nosuchchip'" "$tmp/err.txt" || fail "unknown preset message"
+"$bin" chip show tpu-v1 --format json -o "$tmp/ok.json" || fail "tpu-v1 show"
+grep -q '"tdp_w"' "$tmp/ok.json" || fail "json output"
+echo ok

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# tessera run / profile: JSON has the documented fields, the SVG is written, software counters
+# are exercised (they exist on every Linux, also in VMs without a PMU).
+set -eu
+tessera="$1"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+small="nlp-fast-bert:layers=1,seq=32,hidden=64,heads=4,ffn=128"
+
+"$tessera" run "$small" --opt all --threads 2 --repeat 2 --format json > "$tmp/run.json"
+for field in '"median_s"' '"threads": 2' '"ops"' '"role"' '"options"' '"nlp_opt"' \
+             '"scheduler_utilization"' '"output_deviation"' '"denormals_flushed": true'; do
+  grep -q "$field" "$tmp/run.json" || { echo "run JSON lacks $field"; cat "$tmp/run.json"; exit 1; }
+done
+
+"$tessera" profile "$small" "nlp-fast-memnet:seq=128" --configs "base;S-4x" --repeat 1 \
+  --mode custom --events task-clock,context-switches,page-faults --svg "$tmp/chart.svg" \
+  --format csv > "$tmp/profile.csv"
+grep -q "^model,config,operation,median_s,share,task-clock" "$tmp/profile.csv" \
+  || { echo "profile CSV header wrong"; head -3 "$tmp/profile.csv"; exit 1; }
+grep -q "softmax" "$tmp/profile.csv" || { echo "profile CSV lacks softmax"; exit 1; }
+# task-clock of the dot product is a positive number of nanoseconds.
+awk -F, '$3=="dot product" && $6 > 0 {found=1} END {exit !found}' "$tmp/profile.csv" \
+  || { echo "task-clock not counted"; cat "$tmp/profile.csv"; exit 1; }
+grep -q "<svg" "$tmp/chart.svg" && grep -q "<rect" "$tmp/chart.svg" \
+  || { echo "SVG chart missing"; exit 1; }
+"$tessera" profile "$small" --mode cachestat --repeat 1 --format json > "$tmp/cache.json"
+grep -q '"events"' "$tmp/cache.json" || { echo "cachestat JSON lacks events"; exit 1; }
+echo "run_outputs: all passed"

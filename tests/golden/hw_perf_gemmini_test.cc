@@ -1,0 +1,103 @@
+// Golden: the Gemmini case study (001 Sec. 3.4, Figs. 13-14) with the analytical evaluator on
+// the gemmini and gemmini-transformer presets, BERT-Base at l = 512 (Fig. 14's length).
+// Each figure prints tessera's prediction beside the paper's; gaps are explained where pinned.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "tessera/hw/spec_parser.h"
+#include "tessera/perf/analytical.h"
+#include "tessera/workload/analysis.h"
+
+namespace tessera::perf {
+namespace {
+
+struct CaseStudy {
+  double total_s = 0, matmul_s = 0, matmul_flops = 0, host_s = 0, quantize_s = 0;
+};
+
+CaseStudy evaluate(const std::string& hw_name, const std::vector<std::string>& overrides = {}) {
+  workload::Workload w = workload::analyze_model(model::resolve_model("bert-base:seq=512"),
+                                                 workload::AnalysisOptions{});
+  hw::Hardware hw = hw::load_hardware(hw_name, overrides);
+  ModelCost cost = evaluate_workload(AnalyticalEvaluator(), w, hw);
+  CaseStudy s;
+  s.total_s = cost.total.latency_s;
+  for (const auto& oc : cost.ops) {
+    if (oc.cost.unit == "matrix") {
+      s.matmul_s += oc.cost.latency_s;
+      s.matmul_flops += static_cast<double>(w.ops[oc.op_index].flops);
+    }
+    if (oc.cost.unit == "host") {
+      s.host_s += oc.cost.latency_s;
+      auto q = oc.cost.breakdown_s.find("quantize");
+      if (q != oc.cost.breakdown_s.end()) s.quantize_s += q->second;
+    }
+    EXPECT_TRUE(oc.cost.supported()) << w.ops[oc.op_index].name;
+  }
+  return s;
+}
+
+// Sec. 3.4.2 / Fig. 14 (left): on the baseline, ~96% of BERT time is outside the matmuls (CPU
+// LayerNorm/Softmax/GELU plus dequantise/quantise). tessera: 96.8% (2-point tolerance); the
+// host costs come from instruction counts of scalar fp32 code on the Rocket core (preset),
+// not from this figure.
+// "Individual matmuls achieve 74% utilization": tessera predicts 98% (pinned at 2 points).
+// Gap: the model charges one pipeline latency per tile and overlaps DMA with compute perfectly
+// (001 Sec. 3.3's assumptions); Gemmini's measured matmuls also pay instruction issue,
+// weight-preload bubbles per 16x16 block and DMA request latency, which the survey's own
+// analytical model does not model either.
+TEST(HwPerfGemmini, BaselineTimeOutsideMatmulsAndUtilisation) {
+  CaseStudy s = evaluate("gemmini");
+  double outside = 1 - s.matmul_s / s.total_s;
+  double utilisation = s.matmul_flops / s.matmul_s / 512e9;
+  std::printf(
+      "baseline: total %.3f s, outside matmuls %.1f%% (paper ~96%%), host %.3f s of which "
+      "(de)quantise %.3f s, matmul utilisation %.1f%% (paper 74%%)\n",
+      s.total_s, 100 * outside, s.host_s, s.quantize_s, 100 * utilisation);
+  EXPECT_NEAR(outside, 0.96, 0.02);
+  EXPECT_GT(s.quantize_s, 0.0);
+  EXPECT_NEAR(utilisation, 0.98, 0.02);
+}
+
+// Sec. 3.4.3 / Fig. 13: 256 -> 64 KiB scratchpad with 64 -> 256 KiB accumulator cuts matmul
+// latency by 36%. tessera: the larger accumulator doubles the output tile (128 -> 256) and
+// halves the re-reads, but at 16 GB/s the 16x16 array (ridge point 32 ops/byte) is already
+// compute-bound for BERT's projections, so latency barely moves (pinned: < 2% either way).
+// Where DRAM is the bottleneck (4 GB/s effective, e.g. with the DMA's outstanding-request
+// limit), the same change is a clear win (> 10%), which is the mechanism the paper reports.
+TEST(HwPerfGemmini, ScratchpadAccumulatorRebalance) {
+  const std::vector<std::string> rebalance = {"scratchpad.capacity_bytes=65536",
+                                              "accumulator.capacity_bytes=262144"};
+  CaseStudy before = evaluate("gemmini"), after = evaluate("gemmini", rebalance);
+  double cut = 1 - after.matmul_s / before.matmul_s;
+  std::printf("rebalance at 16 GB/s: matmul latency %.4f -> %.4f s (%.1f%% cut; paper 36%%)\n",
+              before.matmul_s, after.matmul_s, 100 * cut);
+  EXPECT_NEAR(cut, 0.0, 0.02);
+  std::vector<std::string> slow = {"dram.bandwidth_bytes_per_s=4e9"};
+  CaseStudy slow_before = evaluate("gemmini", slow);
+  slow.insert(slow.end(), rebalance.begin(), rebalance.end());
+  CaseStudy slow_after = evaluate("gemmini", slow);
+  double slow_cut = 1 - slow_after.matmul_s / slow_before.matmul_s;
+  std::printf("rebalance at 4 GB/s: %.1f%% cut\n", 100 * slow_cut);
+  EXPECT_GT(slow_cut, 0.10);
+}
+
+// Sec. 3.4.4: I-BERT units plus the rebalanced memories give 39.6x end to end. tessera: 27.5x
+// (pinned at 5%). Gap: the baseline's host time is an instruction-count estimate (Rocket,
+// scalar libm), and tessera's matmuls run at 98% rather than 74% on both designs, so the
+// ratio is set by the host estimate; the paper measured it in FireSim.
+TEST(HwPerfGemmini, IBertUnitsEndToEnd) {
+  CaseStudy baseline = evaluate("gemmini"), ibert = evaluate("gemmini-transformer");
+  double speedup = baseline.total_s / ibert.total_s;
+  double matmul_share = ibert.matmul_s / ibert.total_s;
+  std::printf("I-BERT units: %.3f s -> %.4f s, %.1fx (paper 39.6x); matmul share after %.1f%%\n",
+              baseline.total_s, ibert.total_s, speedup, 100 * matmul_share);
+  EXPECT_NEAR(speedup, 27.5, 0.05 * 27.5);
+  EXPECT_GT(matmul_share, 0.5);  // Fig. 14 (middle): matmuls dominate again
+}
+
+}  // namespace
+}  // namespace tessera::perf
