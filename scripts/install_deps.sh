@@ -15,8 +15,9 @@ packages=(
   libsqlite3-dev libopenmpi-dev openmpi-bin
   libpfm4-dev
 )
-# Optional: used only by tests that generate ONNX fixtures; skipped cleanly when absent.
-optional=(python3-onnx python3-torch python3-numpy)
+# Optional: python3-* only for tests that generate ONNX fixtures (skipped cleanly when absent);
+# clang + libclang-rt-14-dev only for the libFuzzer target (-DTESSERA_FUZZ=ON, tests/fuzz).
+optional=(python3-onnx python3-torch python3-numpy clang libclang-rt-14-dev)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ "${#missing[@]}" -gt 0 ]; then

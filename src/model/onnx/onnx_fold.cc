@@ -109,6 +109,12 @@ std::optional<Value> broadcast(const Value& a, const Value& b,
   return out;
 }
 
+// Doubles from a hostile file may not fit: clamp before converting (keeps overflow defined).
+int64_t to_i64(double x) {
+  if (!(x == x)) return 0;  // NaN
+  return static_cast<int64_t>(std::clamp(x, -4.0e18, 4.0e18));
+}
+
 int64_t norm_axis(int64_t axis, size_t rank) {
   return axis < 0 ? axis + static_cast<int64_t>(rank) : axis;
 }
@@ -172,7 +178,7 @@ class Folder {
     for (double x : v.data) {
       switch (v.onnx_type()) {
         case onnx::TensorProto::INT64:
-          t->add_int64_data(static_cast<int64_t>(x));
+          t->add_int64_data(to_i64(x));
           break;
         case onnx::TensorProto::DOUBLE:
           t->add_double_data(x);
@@ -181,7 +187,8 @@ class Folder {
           t->add_float_data(static_cast<float>(x));
           break;
         default:
-          t->add_int32_data(static_cast<int32_t>(x));
+          t->add_int32_data(
+              static_cast<int32_t>(std::clamp<int64_t>(to_i64(x), INT32_MIN, INT32_MAX)));
       }
     }
     initializer_names_.insert(folded);
@@ -297,7 +304,10 @@ class Folder {
     }
     if (op == "Unsqueeze" || op == "Squeeze") {
       std::vector<int64_t> axes = attr_ints(n, "axes");
-      if (b) axes.assign(b->data.begin(), b->data.end());
+      if (b) {
+        axes.clear();
+        for (double x : b->data) axes.push_back(to_i64(x));
+      }
       Value v = *a;
       if (op == "Unsqueeze") {
         size_t rank = a->dims.size() + axes.size();
@@ -337,8 +347,7 @@ class Folder {
       Value v{b->dims, {}, a->is_int, a->type};
       int64_t size = static_cast<int64_t>(a->data.size());
       for (double idx : b->data) {
-        int64_t k = static_cast<int64_t>(idx) < 0 ? static_cast<int64_t>(idx) + size
-                                                  : static_cast<int64_t>(idx);
+        int64_t k = to_i64(idx) < 0 ? to_i64(idx) + size : to_i64(idx);
         if (k < 0 || k >= size) return std::nullopt;
         v.data.push_back(a->data[static_cast<size_t>(k)]);
       }
@@ -347,9 +356,11 @@ class Folder {
     if (op == "Slice" && a->dims.size() == 1) {
       const Value *starts = b, *ends = in(n, 2), *steps = in(n, 4);
       std::vector<int64_t> st = attr_ints(n, "starts"), en = attr_ints(n, "ends");
-      if (starts) st.assign(starts->data.begin(), starts->data.end());
-      if (ends) en.assign(ends->data.begin(), ends->data.end());
-      int64_t step = steps && steps->data.size() == 1 ? static_cast<int64_t>(steps->data[0]) : 1;
+      if (starts)
+        for (double x : starts->data) st.push_back(to_i64(x));
+      if (ends)
+        for (double x : ends->data) en.push_back(to_i64(x));
+      int64_t step = steps && steps->data.size() == 1 ? to_i64(steps->data[0]) : 1;
       if (st.size() != 1 || en.size() != 1 || step == 0) return std::nullopt;
       int64_t size = static_cast<int64_t>(a->data.size());
       auto clampi = [&](int64_t x, int64_t lo, int64_t hi) {
@@ -378,7 +389,7 @@ class Folder {
     }
     if (op == "ConstantOfShape") {
       Value v{{}, {}, false, onnx::TensorProto::FLOAT};  // ONNX's default fill: float 0
-      for (double d : a->data) v.dims.push_back(static_cast<int64_t>(d));
+      for (double d : a->data) v.dims.push_back(to_i64(d));
       if (count(v.dims) > kMaxFoldedElements) return std::nullopt;
       double fill = 0;
       if (const auto* attr = find_attr(n, "value"); attr && attr->has_t())
@@ -395,7 +406,8 @@ class Folder {
       v.dims.clear();
       int64_t known = 1, infer = -1;
       for (size_t i = 0; i < b->data.size(); ++i) {
-        int64_t d = static_cast<int64_t>(b->data[i]);
+        int64_t d = to_i64(b->data[i]);
+        if (d < -1 || d > kMaxFoldedElements) return std::nullopt;
         if (d == 0 && i < a->dims.size()) d = a->dims[i];
         if (d == -1)
           infer = static_cast<int64_t>(i);

@@ -3,6 +3,7 @@
 #include "tessera/model/onnx_import.h"
 
 #include <filesystem>
+#include <new>
 
 #include "model/onnx/onnx_fold.h"
 #include "model/onnx/onnx_lower.h"
@@ -21,8 +22,7 @@ Graph import_read_model(onnx_import::ReadModel read, const std::string& name,
   using namespace onnx_import;
   onnx::ModelProto& proto = read.proto;
   if (proto.opset_import_size() == 0) throw Error(name + ": the model declares no opset_import");
-  for (const auto& node : proto.graph().node())
-    if (node.op_type().empty()) throw Error(name + ": a node has no op_type");
+  normalize_graph(*proto.mutable_graph(), name);
   bind_dimensions(proto, options, name);
   ShapeMap shapes = fold_and_infer(proto, name);
   GraphView view = make_view(proto.graph(), shapes, name);
@@ -49,15 +49,36 @@ Graph import_read_model(onnx_import::ReadModel read, const std::string& name,
   return graph;
 }
 
+// Every failure is one tessera::Error that names the model: errors from shared helpers (checked
+// arithmetic, the graph builder) get the model's name; anything else escaping libonnx or
+// protobuf on a hostile file becomes a Failure instead of a crash.
+template <typename Load>
+Graph with_context(const std::string& name, Load load) {
+  try {
+    return load();
+  } catch (const Error& e) {
+    if (std::string(e.what()).rfind(name, 0) == 0) throw;
+    throw Error(name + ": " + e.what(), e.kind());
+  } catch (const std::bad_alloc&) {
+    throw Error(name + ": out of memory while importing", ErrorKind::Failure);
+  } catch (const std::exception& e) {
+    throw Error(name + ": cannot import: " + e.what(), ErrorKind::Failure);
+  }
+}
+
 }  // namespace
 
 Graph import_onnx(const std::string& path, const LoadOptions& options) {
-  return import_read_model(onnx_import::read_onnx_file(path), path, options);
+  return with_context(
+      path, [&] { return import_read_model(onnx_import::read_onnx_file(path), path, options); });
 }
 
 Graph import_onnx_bytes(const void* data, size_t size, const std::string& name,
                         const LoadOptions& options, const std::string& base_dir) {
-  return import_read_model(onnx_import::read_onnx_bytes(data, size, name, base_dir), name, options);
+  return with_context(name, [&] {
+    return import_read_model(onnx_import::read_onnx_bytes(data, size, name, base_dir), name,
+                             options);
+  });
 }
 
 }  // namespace tessera::model

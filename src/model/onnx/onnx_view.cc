@@ -1,7 +1,9 @@
 #include "model/onnx/onnx_view.h"
 
+#include <cctype>
 #include <cstring>
 #include <deque>
+#include <limits>
 
 #include "tessera/core/error.h"
 
@@ -75,7 +77,10 @@ int64_t GraphView::elements(const std::string& name) const {
   const ValueShape* s = shape(name);
   if (!s) return -1;
   int64_t n = 1;
-  for (int64_t d : s->dims) n *= d;
+  for (int64_t d : s->dims) {
+    if (d > 0 && n > std::numeric_limits<int64_t>::max() / d) return -1;  // absurd: unknown
+    n *= d;
+  }
   return n;
 }
 
@@ -133,6 +138,69 @@ std::string attr_string(const onnx::NodeProto& node, const std::string& name) {
   return a && a->type() == onnx::AttributeProto::STRING ? a->s() : "";
 }
 
+void normalize_graph(onnx::GraphProto& graph, const std::string& model_name) {
+  auto fail = [&](const std::string& what) { throw Error(model_name + ": " + what); };
+  auto node_label = [&](int i) {
+    const auto& n = graph.node(i);
+    return "node '" + (n.name().empty() ? "#" + std::to_string(i) : n.name()) + "'";
+  };
+  std::unordered_set<std::string> defined;
+  for (const auto& t : graph.initializer())
+    if (!defined.insert(t.name()).second) fail("initializer '" + t.name() + "' is defined twice");
+  for (const auto& v : graph.input()) {
+    if (!v.type().has_tensor_type())
+      fail("graph input '" + v.name() + "' is not a tensor (no tensor type)");
+    defined.insert(v.name());
+  }
+  std::unordered_map<std::string, int> producer;
+  for (int i = 0; i < graph.node_size(); ++i) {
+    const auto& n = graph.node(i);
+    if (n.op_type().empty()) fail(node_label(i) + " has no op_type");
+    for (char ch : n.op_type())
+      if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '_')
+        fail(node_label(i) + " has an invalid op_type");
+    for (const auto& out : n.output()) {
+      if (out.empty()) continue;
+      if (defined.count(out) || !producer.emplace(out, i).second)
+        fail("value '" + out + "' is defined twice (" + node_label(i) + ")");
+    }
+  }
+  for (int i = 0; i < graph.node_size(); ++i)
+    for (const auto& in : graph.node(i).input())
+      if (!in.empty() && !defined.count(in) && !producer.count(in))
+        fail(node_label(i) + " (" + graph.node(i).op_type() + ") uses undefined value '" + in +
+             "'");
+  // Kahn's algorithm, stable in file order.
+  const int count = graph.node_size();
+  std::vector<int> pending(static_cast<size_t>(count), 0);
+  std::vector<std::vector<int>> users(static_cast<size_t>(count));
+  for (int i = 0; i < count; ++i)
+    for (const auto& in : graph.node(i).input()) {
+      auto p = in.empty() || defined.count(in) ? producer.end() : producer.find(in);
+      if (p == producer.end()) continue;
+      ++pending[static_cast<size_t>(i)];
+      users[static_cast<size_t>(p->second)].push_back(i);
+    }
+  std::deque<int> ready;
+  for (int i = 0; i < count; ++i)
+    if (pending[static_cast<size_t>(i)] == 0) ready.push_back(i);
+  std::vector<int> order;
+  while (!ready.empty()) {
+    int i = ready.front();
+    ready.pop_front();
+    order.push_back(i);
+    for (int u : users[static_cast<size_t>(i)])
+      if (--pending[static_cast<size_t>(u)] == 0) ready.push_back(u);
+  }
+  if (static_cast<int>(order.size()) != count) fail("the graph has a cycle");
+  bool sorted = true;
+  for (int i = 0; i < count; ++i) sorted = sorted && order[static_cast<size_t>(i)] == i;
+  if (sorted) return;
+  google::protobuf::RepeatedPtrField<onnx::NodeProto> nodes;
+  for (int i : order) *nodes.Add() = graph.node(i);
+  graph.mutable_node()->Swap(&nodes);
+}
+
 GraphView make_view(const onnx::GraphProto& graph, const ShapeMap& shapes,
                     const std::string& model_name) {
   GraphView view;
@@ -164,8 +232,10 @@ GraphView make_view(const onnx::GraphProto& graph, const ShapeMap& shapes,
       if (in.empty() || defined.count(in)) continue;
       auto p = producer.find(in);
       if (p == producer.end())
-        throw Error(model_name + ": node '" + graph.node(i).name() + "' (" +
-                    graph.node(i).op_type() + ") uses undefined value '" + in + "'");
+        throw Error(
+            model_name + ": node '" +
+            (graph.node(i).name().empty() ? "#" + std::to_string(i) : graph.node(i).name()) +
+            "' (" + graph.node(i).op_type() + ") uses undefined value '" + in + "'");
       ++pending[static_cast<size_t>(i)];
       users[static_cast<size_t>(p->second)].push_back(i);
     }

@@ -35,6 +35,12 @@ struct GraphView {
   std::string node_name(int index) const;
 };
 
+// Checks the graph's structure before anything (libonnx included) walks it, and puts its nodes
+// in topological order: every value defined once, every input defined, op types that are
+// identifiers, graph inputs with tensor types, no cycles. Throws tessera::Error naming the
+// offending value or node.
+void normalize_graph(onnx::GraphProto& graph, const std::string& model_name);
+
 // Builds the view; throws tessera::Error for cycles and values used but never defined.
 GraphView make_view(const onnx::GraphProto& graph, const ShapeMap& shapes,
                     const std::string& model_name);

@@ -47,6 +47,19 @@ TEST(OnnxImport, TinyMlpCountsMatchTheHandCount) {
   EXPECT_TRUE(w.unsupported_ops.empty());
 }
 
+TEST(OnnxImport, DecomposedOpsBecomeSemanticOps) {
+  Graph g = import_onnx(fixture("tiny_patterns.onnx"), {});
+  ASSERT_EQ(g.nodes.size(), 4u);
+  EXPECT_EQ(g.nodes[0].kind, OpKind::LayerNorm);
+  EXPECT_EQ(g.nodes[0].role, Role::LayerNorm);
+  EXPECT_EQ(g.nodes[0].inputs.size(), 3u);  // x, gamma, beta
+  EXPECT_EQ(g.nodes[1].kind, OpKind::Softmax);
+  EXPECT_EQ(g.nodes[2].kind, OpKind::Swish);
+  EXPECT_EQ(g.nodes[3].kind, OpKind::HardSwish);
+  EXPECT_EQ(g.parameter_count(), 32);  // gamma and beta; eps and axes are constants
+  EXPECT_TRUE(g.unsupported_ops.empty());
+}
+
 TEST(OnnxImport, BatchAndSymbolicDimsScaleTheWork) {
   workload::Workload one = analyze(import_onnx(fixture("tiny_mlp.onnx"), seq(4)));
   workload::Workload three = analyze(import_onnx(fixture("tiny_mlp.onnx"), seq(4, 3)));
