@@ -17,7 +17,8 @@ MapArch make_arch(const hw::Hardware& hw, const hw::EnergyTable& energy) {
   arch.clock_hz = hw.clock_hz;
   model::DType operand = model::DType::Int8;
   // A PE array always has registers for its stationary operand. When the spec lists no register
-  // level, the mapper adds one: double-buffered (the next operand preloads during a pass), with
+  // level, the mapper adds one (Gemmini's PEs hold a weight for WS, a partial sum for OS):
+  // double-buffered (the next operand preloads during a pass), with
   // the energy of an 8-bit add per byte (Horowitz ISSCC'14: 0.03 pJ) as a register access.
   std::vector<hw::MemoryLevel> memory = hw.memory;
   if (hw.pe_array && memory.front().name.rfind("reg", 0) != 0) {
@@ -26,9 +27,7 @@ MapArch make_arch(const hw::Hardware& hw, const hw::EnergyTable& energy) {
     reg.capacity_bytes = 1;  // replaced by the per-PE capacity below
     reg.read_energy_pj_per_byte = reg.write_energy_pj_per_byte = 0.03;
     reg.double_buffered = true;
-    reg.holds = {hw.pe_array->dataflow == hw::Dataflow::WeightStationary,
-                 hw.pe_array->dataflow == hw::Dataflow::InputStationary,
-                 hw.pe_array->dataflow == hw::Dataflow::OutputStationary};
+    reg.holds = {true, true, true};  // the dataflow's constraints pick the stationary tensor
     memory.insert(memory.begin(), reg);
   }
   if (static_cast<int>(memory.size()) > kMaxLevels)
@@ -60,9 +59,8 @@ MapArch make_arch(const hw::Hardware& hw, const hw::EnergyTable& energy) {
     a.capacity_bytes = m.capacity_bytes;
     if (l < arch.spatial_level && m.capacity_bytes > 0) {
       int64_t per_pe = hw.pe_array->register_bytes_per_pe;
-      int64_t stationary_bytes = hw.pe_array->dataflow == hw::Dataflow::OutputStationary
-                                     ? arch.accumulator_bytes
-                                     : arch.operand_bytes;
+      // One stationary value plus the one preloading, wide enough for an output (OS).
+      int64_t stationary_bytes = std::max(arch.operand_bytes, arch.accumulator_bytes);
       a.capacity_bytes =
           per_pe > 0 ? per_pe
           : m.name == "pe_registers"

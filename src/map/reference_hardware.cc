@@ -22,7 +22,7 @@ hw::Hardware gemmini_like_hardware(int64_t accumulator_bytes, int64_t scratchpad
   pe.dtype = model::DType::Int8;
   pe.accumulator_dtype = model::DType::Int32;
   pe.mac_energy_pj = 0.3;        // int8 mult 0.2 + int32 add 0.1 pJ (Horowitz ISSCC'14, 45 nm)
-  pe.register_bytes_per_pe = 2;  // one weight plus the one being preloaded
+  pe.register_bytes_per_pe = 8;  // one int32 partial sum (OS) or int8 weight, plus a preload
   h.pe_array = pe;
   h.matrix.ops_per_s[model::DType::Int8] = 2.0 * 16 * 16 * h.clock_hz;
   // Energies per byte: Horowitz 45 nm SRAM reads (8 KB 10 pJ, 32 KB 20 pJ, 1 MB 100 pJ per 64 b)
@@ -39,7 +39,8 @@ hw::Hardware gemmini_like_hardware(int64_t accumulator_bytes, int64_t scratchpad
     m.source = "gemmini defaults (DIM=16), energies from data/energy_reference.md";
     return m;
   };
-  h.memory.push_back(level("registers", 2 * 16 * 16, 0, 0.03, true, false, false));
+  // PE registers: the dataflow's constraints decide which tensor stays there.
+  h.memory.push_back(level("registers", 8 * 16 * 16, 0, 0.03, true, true, true));
   h.memory.back().double_buffered = true;
   // Accumulator: DIM int32 lanes read-modify-written per cycle (a read and a write port);
   // scratchpad: DIM bytes of inputs + DIM bytes of weights per cycle.

@@ -218,3 +218,36 @@ TEST(WholeModel, CachesPerDistinctProblemAndRollsUp) {
 
 }  // namespace
 }  // namespace tessera::map
+
+namespace tessera::map {
+namespace {
+
+TEST(Dataflows, EachDataflowKeepsItsStationaryTensorInThePes) {
+  LoopProblem p = parse_loop_problem("matmul:m=256,k=256,n=256");
+  MapArch a = make_arch(gemmini_like_hardware());
+  const int M = p.dim_index("M"), N = p.dim_index("N"), K = p.dim_index("K");
+  struct Expect {
+    hw::Dataflow flow;
+    int stationary, rows, cols;
+  };
+  for (Expect e : {Expect{hw::Dataflow::WeightStationary, kWeights, K, N},
+                   Expect{hw::Dataflow::OutputStationary, kOutputs, M, N},
+                   Expect{hw::Dataflow::InputStationary, kInputs, K, M}}) {
+    MapConstraints c = default_constraints(p, a, e.flow);
+    EXPECT_EQ(c.spatial_y_dims, 1u << e.rows);
+    EXPECT_EQ(c.spatial_x_dims, 1u << e.cols);
+    // Inside the PEs only dims the stationary tensor does not depend on may iterate.
+    for (int d = 0; d < p.num_dims; ++d)
+      EXPECT_EQ((c.temporal_dims[0] >> d) & 1u, p.is_relevant(e.stationary, d) ? 0u : 1u);
+    SearchOptions o;
+    o.generations = 30;
+    MapperResult r = map_problem(p, a, c, "genetic", o);
+    ASSERT_TRUE(r.found);
+    EXPECT_GT(r.best_cost.utilization, 0.5) << hw::dataflow_name(e.flow);
+  }
+  EXPECT_EQ(parse_objective("latency"), Objective::Latency);
+  EXPECT_THROW(parse_objective("speed"), Error);
+}
+
+}  // namespace
+}  // namespace tessera::map

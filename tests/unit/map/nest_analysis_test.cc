@@ -121,6 +121,7 @@ TEST(NestAnalysis, GemminiSingleTileOnTheArray) {
   MapArch a = make_arch(gemmini_like_hardware());
   ASSERT_EQ(a.spatial_level, 1);
   Mapping m = trivial_mapping(p, a);
+  m.keep[0] = 1u << kWeights;  // weight-stationary PEs
   m.spatial_y[K] = 16;
   m.spatial_x[N] = 16;
   m.temporal[0][M] = 16;
