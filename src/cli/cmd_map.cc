@@ -29,6 +29,7 @@ struct MapArgs {
   uint64_t seed = 1;
   bool fusion_study = false, list = false, hw_given = false, full_array = false;
   OutputOptions output;
+  ModelOptions model_options;  // MODEL#OP and --model: --batch, --dim, --strict
 };
 
 map::SearchOptions search_options(const MapArgs& a) {
@@ -109,7 +110,7 @@ int run_map(const MapArgs& a) {
   }
   map::MapArch arch = map::make_arch(hardware);
   if (!a.model.empty()) {
-    model::ModelHandle handle = model::resolve_model(a.model);
+    model::ModelHandle handle = model::resolve_model(a.model, to_load_options(a.model_options));
     workload::Workload w = workload::analyze_model(handle, workload::AnalysisOptions{});
     map::ModelMapping mm = map::map_workload(w, hardware, a.mapper, search_options(a));
     emit(a.output, a.output.format == "json" ? map::model_mapping_json(mm).dump(2)
@@ -117,7 +118,7 @@ int run_map(const MapArgs& a) {
     return 0;
   }
   if (a.problem.empty()) throw Error("map: give a PROBLEM, --model MODEL or --fusion-study");
-  map::LoopProblem p = map::resolve_problem(a.problem);
+  map::LoopProblem p = map::resolve_problem(a.problem, to_load_options(a.model_options));
   if (a.distribution > 0) return run_distribution(a, p, arch);
   map::MapperResult r;
   if (!a.mapping.empty()) {
@@ -185,6 +186,7 @@ void setup(CLI::App& app, std::function<int()>& run) {
       "--full-array", a->full_array,
       "pin the array's spatial factors (Gemmini DIMxDIM tiles, as Timeloop's Gemmini spec)");
   app.add_flag("--list", a->list, "list the mappers");
+  add_model_options(app, a->model_options);
   app.add_option("--format", a->output.format, "table, json or yaml (the best mapping)")
       ->check(CLI::IsMember({"table", "json", "yaml"}))
       ->capture_default_str();

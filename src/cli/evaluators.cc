@@ -6,6 +6,7 @@
 #include "tessera/model/model_params.h"
 #include "tessera/perf/analytical.h"
 #include "tessera/perf/roofline.h"
+#include "tessera/map/model_mapping.h"
 
 namespace tessera::cli {
 namespace {

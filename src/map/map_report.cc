@@ -7,12 +7,12 @@
 
 namespace tessera::map {
 
-LoopProblem resolve_problem(const std::string& spec) {
+LoopProblem resolve_problem(const std::string& spec, const model::LoadOptions& load) {
   size_t hash = spec.find('#');
   if (hash == std::string::npos) return parse_loop_problem(spec);
   std::string model_spec = spec.substr(0, hash), op_name = spec.substr(hash + 1);
   if (op_name.empty()) throw Error("problem '" + spec + "': nothing after '#' (MODEL#OP)");
-  model::Graph graph = model::load_model(model_spec);
+  model::Graph graph = model::load_model(model_spec, load);
   workload::Workload w = workload::analyze_graph(graph, workload::AnalysisOptions{});
   std::string candidates;
   for (size_t i = 0; i < w.ops.size(); ++i) {

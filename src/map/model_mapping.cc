@@ -6,6 +6,7 @@
 
 #include "tessera/core/error.h"
 #include "tessera/map/reference_hardware.h"
+#include "tessera/perf/analytical.h"
 
 namespace tessera::map {
 
@@ -63,51 +64,12 @@ perf::Cost cost_from_nest(const MapArch& arch, const NestResult& r) {
   return c;
 }
 
-perf::Cost vector_op_cost(const workload::Op& op, const hw::Hardware& hw, const MapArch& arch) {
-  perf::Cost c;
-  if (op.fused) {
-    c.note = "fused into its producer";
-    c.energy_j = 0;
-    c.unit = "none";
-    return c;
-  }
-  double bytes = static_cast<double>(op.bytes());
-  const ArchLevel& dram = arch.levels[arch.num_levels - 1];
-  double memory_s = dram.bytes_per_cycle > 0 ? bytes / (dram.bytes_per_cycle * arch.clock_hz) : 0;
-  double compute_s = 0;
-  const hw::SpecialFunctionUnit* unit = nullptr;
-  for (const auto& u : hw.special_units)
-    for (model::OpKind k : u.ops)
-      if (k == op.kind) unit = &u;
-  int64_t elements =
-      op.problem.kind == workload::ProblemKind::Vector ? op.problem.vector.elements : 0;
-  if (unit && elements > 0) {
-    compute_s = static_cast<double>(elements) / (unit->elements_per_cycle * arch.clock_hz);
-    c.unit = "special";
-  } else if (hw.vector.at(model::DType::Int8) > 0 || hw.vector.at(model::DType::Fp32) > 0) {
-    double peak = std::max(hw.vector.at(model::DType::Int8), hw.vector.at(model::DType::Fp32));
-    compute_s = static_cast<double>(op.flops) / peak;
-    c.unit = "vector";
-  } else if (hw.host && hw.host->peak_flops_per_s > 0) {
-    compute_s = static_cast<double>(op.flops) / hw.host->peak_flops_per_s;
-    c.unit = "host";
-    c.bound = perf::Bound::Host;
-  } else {
-    // A pass through the PE array's vector path: one row of the array per cycle.
-    compute_s =
-        static_cast<double>(op.flops) / (static_cast<double>(arch.array_cols) * arch.clock_hz);
-    c.unit = "matrix";
-  }
-  c.latency_s = std::max(memory_s, compute_s);
-  c.cycles = c.latency_s * arch.clock_hz;
-  if (c.bound != perf::Bound::Host)
-    c.bound = memory_s > compute_s ? perf::Bound::Memory : perf::Bound::Compute;
-  c.energy_j = (bytes * (dram.read_pj_per_byte + dram.write_pj_per_byte) / 2 +
-                static_cast<double>(op.flops) * arch.mac_pj / 2) *
-               1e-12;
-  c.breakdown_s["compute"] = compute_s;
-  c.breakdown_s["memory"] = memory_s;
-  return c;
+// Nonlinear and elementwise ops have no loop nest to map: they are costed exactly as the
+// analytical evaluator costs them (special-function units, vector peak, or host offload with
+// quantise/dequantise), so the evaluators disagree only where mapping matters.
+perf::Cost vector_op_cost(const workload::Op& op, const hw::Hardware& hw,
+                          const perf::EvalContext& context) {
+  return perf::AnalyticalEvaluator().evaluate(op, hw, context);
 }
 
 ModelMapping map_workload(const workload::Workload& w, const hw::Hardware& hw,
@@ -131,7 +93,7 @@ ModelMapping map_workload(const workload::Workload& w, const hw::Hardware& hw,
       MapperResult r = cache.get(p, arch, &om.cached);
       om.cost = cost_from_nest(arch, r.best_cost);
     } else {
-      om.cost = vector_op_cost(op, hw, arch);
+      om.cost = vector_op_cost(op, hw, perf::EvalContext{&w, i});
     }
     mm.latency_s += om.cost.latency_s;
     mm.energy_j += std::max(0.0, om.cost.energy_j);
@@ -184,7 +146,7 @@ MappedEvaluator::MappedEvaluator(std::string mapper, SearchOptions options)
     : cache_(std::move(mapper), options) {}
 
 perf::Cost MappedEvaluator::evaluate(const workload::Op& op, const hw::Hardware& hw,
-                                     const perf::EvalContext&) const {
+                                     const perf::EvalContext& context) const {
   MapArch arch = make_arch(hw);
   if (op.problem.kind == workload::ProblemKind::Matmul ||
       op.problem.kind == workload::ProblemKind::Conv) {
@@ -197,7 +159,7 @@ perf::Cost MappedEvaluator::evaluate(const workload::Op& op, const hw::Hardware&
     MapperResult r = cache_.get(loop_problem_from_op(op), arch);
     return cost_from_nest(arch, r.best_cost);
   }
-  return vector_op_cost(op, hw, arch);
+  return vector_op_cost(op, hw, context);
 }
 
 }  // namespace tessera::map

@@ -27,9 +27,12 @@ nlohmann::json cost_fields(const perf::Cost& c, double total_latency_s) {
   return j;
 }
 
-double traffic_bytes(const perf::Cost& c) {
+// Off-chip traffic only: evaluators differ in which levels they report (the mapped evaluator
+// reports every level), and the reports' intensity is the survey's DRAM-traffic intensity.
+double dram_bytes(const perf::Cost& c, const std::string& dram_level) {
   double total = 0;
-  for (const auto& t : c.traffic) total += static_cast<double>(t.read_bytes + t.write_bytes);
+  for (const auto& t : c.traffic)
+    if (t.level == dram_level) total += static_cast<double>(t.read_bytes + t.write_bytes);
   return total;
 }
 
@@ -74,7 +77,7 @@ nlohmann::json cost_json(const perf::ModelCost& cost, const workload::Workload& 
   nlohmann::json totals = cost_fields(cost.total, total_s);
   totals.erase("latency_share");
   totals["flops"] = w.totals.flops;
-  double bytes = traffic_bytes(cost.total);
+  double bytes = dram_bytes(cost.total, hw.dram().name);
   totals["traffic_bytes"] = bytes;
   totals["intensity"] = bytes > 0 ? static_cast<double>(w.totals.flops) / bytes : 0.0;
   totals["throughput_ops_per_s"] =
@@ -116,7 +119,7 @@ std::string cost_table(const perf::ModelCost& cost, const workload::Workload& w,
       << workload::fusion_name(w.options.fusion) << ", ops run sequentially, 1 MAC = 2 FLOPs\n\n";
   TextTable groups({"group", "latency", "% time", "util", "energy", "DRAM bytes", "intensity"});
   auto row = [&](const std::string& name, const perf::Cost& c, double flops) {
-    double bytes = traffic_bytes(c);
+    double bytes = dram_bytes(c, hw.dram().name);
     groups.add_row({name, format_seconds(c.latency_s),
                     format_percent(total_s > 0 ? c.latency_s / total_s : 0),
                     format_percent(c.utilization), c.has_energy() ? format_joules(c.energy_j) : "-",

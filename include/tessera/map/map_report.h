@@ -6,11 +6,12 @@
 #include <string>
 
 #include "tessera/map/mapper.h"
+#include "tessera/model/zoo.h"
 
 namespace tessera::map {
 
 // "matmul:...", "conv:..." or "MODEL#OP" where OP is an op name or its index in the workload.
-LoopProblem resolve_problem(const std::string& spec);
+LoopProblem resolve_problem(const std::string& spec, const model::LoadOptions& load = {});
 
 nlohmann::json nest_json(const LoopProblem& problem, const MapArch& arch, const NestResult& r);
 nlohmann::json mapper_result_json(const LoopProblem& problem, const MapArch& arch,

@@ -50,8 +50,10 @@ struct ModelMapping {
 
 // Cost of one nest-analysis result as a perf::Cost (traffic per level in bytes).
 perf::Cost cost_from_nest(const MapArch& arch, const NestResult& r);
-// Cost of a vector op (Softmax, LayerNorm, ...) on the special units or vector peak.
-perf::Cost vector_op_cost(const workload::Op& op, const hw::Hardware& hw, const MapArch& arch);
+// Cost of a vector op (Softmax, LayerNorm, ...): the analytical evaluator's (special units,
+// vector peak or host offload).
+perf::Cost vector_op_cost(const workload::Op& op, const hw::Hardware& hw,
+                          const perf::EvalContext& context);
 
 ModelMapping map_workload(const workload::Workload& w, const hw::Hardware& hw,
                           const std::string& mapper, const SearchOptions& options);
