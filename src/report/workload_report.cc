@@ -26,16 +26,25 @@ nlohmann::json problem_json(const workload::Problem& p) {
       break;
     case workload::ProblemKind::Conv: {
       const auto& c = p.conv;
-      j.update({{"n", c.n}, {"k", c.k}, {"c", c.c}, {"p", c.p}, {"q", c.q}, {"r", c.r}, {"s", c.s},
-                {"stride", {c.stride_h, c.stride_w}}, {"dilation", {c.dilation_h, c.dilation_w}},
-                {"groups", c.groups}, {"transposed", c.transposed}});
+      j.update({{"n", c.n},
+                {"k", c.k},
+                {"c", c.c},
+                {"p", c.p},
+                {"q", c.q},
+                {"r", c.r},
+                {"s", c.s},
+                {"stride", {c.stride_h, c.stride_w}},
+                {"dilation", {c.dilation_h, c.dilation_w}},
+                {"groups", c.groups},
+                {"transposed", c.transposed}});
       break;
     }
     case workload::ProblemKind::Vector:
       j["elements"] = p.vector.elements;
       j["flops_per_element"] = p.vector.flops_per_element;
       break;
-    case workload::ProblemKind::None: break;
+    case workload::ProblemKind::None:
+      break;
   }
   return j;
 }
@@ -96,6 +105,7 @@ nlohmann::json workload_json(const workload::Workload& w) {
   totals.erase("flops_share");
   totals.erase("bytes_share");
   totals["params"] = w.totals.params;
+  if (w.peak_activation_bytes > 0) totals["peak_activation_bytes"] = w.peak_activation_bytes;
   j["totals"] = totals;
   j["groups"] = nlohmann::json::array();
   for (const auto& g : w.groups) j["groups"].push_back(totals_json(g.name, g.totals, w.totals));
@@ -134,16 +144,16 @@ std::string workload_table(const workload::Workload& w, bool show_ops) {
     if (!value.empty()) config += (config.empty() ? "" : " ") + key + "=" + value;
   if (!config.empty()) out << "config: " << config << "\n";
   out << "assumptions: " << w.options.precision.name << " (" << w.options.precision.activation_bytes
-      << " B/activation, " << w.options.precision.weight_bytes << " B/weight), mode " << mode_name(w)
-      << ", fusion " << workload::fusion_name(w.options.fusion)
+      << " B/activation, " << w.options.precision.weight_bytes << " B/weight), mode "
+      << mode_name(w) << ", fusion " << workload::fusion_name(w.options.fusion)
       << ", ideal memory traffic, 1 MAC = 2 FLOPs\n";
   if (!w.decoder_note.empty()) out << "decoder: " << w.decoder_note << "\n";
   if (!w.unsupported_ops.empty()) {
     nlohmann::json u = unsupported_json(w);
     out << "not costed (unsupported ops):";
     for (const auto& [op, n] : w.unsupported_ops) out << " " << op << " x" << n;
-    out << " = " << u["nodes_not_costed"].get<int64_t>() << " of " << w.source_nodes
-        << " nodes (" << format_percent(u["share_not_costed"].get<double>()) << ")\n";
+    out << " = " << u["nodes_not_costed"].get<int64_t>() << " of " << w.source_nodes << " nodes ("
+        << format_percent(u["share_not_costed"].get<double>()) << ")\n";
   }
   out << "\n";
   TextTable groups({"group", "GFLOPs", "% FLOPs", "MOPs (GB)", "% MOPs", "intensity"});
@@ -173,6 +183,10 @@ std::string workload_table(const workload::Workload& w, bool show_ops) {
   out << "\nparams: " << format_si(static_cast<double>(w.totals.params), 4)
       << "  MACs: " << format_si(static_cast<double>(w.totals.macs), 4)
       << "  (MOPs: bytes moved; intensity: FLOPs per byte)\n";
+  if (w.peak_activation_bytes > 0)
+    out << "peak activation footprint: "
+        << format_si(static_cast<double>(w.peak_activation_bytes), 4)
+        << "B (live activations at the busiest op, graph order, weights excluded)\n";
   if (show_ops) {
     TextTable ops({"op", "role", "kind", "FLOPs", "bytes", "intensity"});
     for (const auto& op : w.ops)

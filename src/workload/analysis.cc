@@ -5,6 +5,7 @@
 
 #include "tessera/core/checked_math.h"
 #include "tessera/core/error.h"
+#include "tessera/workload/footprint.h"
 
 namespace tessera::workload {
 namespace {
@@ -24,9 +25,9 @@ void apply_bn_relu_fusion(const model::Graph& graph, std::vector<Op>& ops) {
     bool after_conv = producer >= 0 && conv_like[static_cast<size_t>(producer)];
     // A ReLU after a residual add is applied to the add's output in the same pass (the survey's
     // fused total, 0.06 G MOPs, has no ReLU traffic left at all).
-    bool after_residual_add = producer >= 0 &&
-                              graph.nodes[static_cast<size_t>(producer)].kind == OpKind::Add &&
-                              graph.nodes[static_cast<size_t>(producer)].role == model::Role::Residual;
+    bool after_residual_add =
+        producer >= 0 && graph.nodes[static_cast<size_t>(producer)].kind == OpKind::Add &&
+        graph.nodes[static_cast<size_t>(producer)].role == model::Role::Residual;
     if (is_conv(op.kind)) conv_like[static_cast<size_t>(op.node)] = true;
     if (op.kind == OpKind::BatchNorm && after_conv) {
       op.flops = 0;
@@ -84,9 +85,10 @@ void absorb_layout_transposes(const model::Graph& graph, std::vector<Op>& ops) {
 void scale_sum(int64_t& value, int64_t first, int64_t second, int64_t count) {
   // Sum over c = c0 .. c0+count-1 of an affine f with f(c0) = first, f(c0+1) = second.
   int64_t slope = second - first;
-  int64_t pairs = count % 2 == 0 ? checked_mul(count / 2, count - 1) : checked_mul(count, (count - 1) / 2);
-  value = checked_add(checked_mul(count, first, "decoder sum"), checked_mul(slope, pairs, "decoder sum"),
-                      "decoder sum");
+  int64_t pairs =
+      count % 2 == 0 ? checked_mul(count / 2, count - 1) : checked_mul(count, (count - 1) / 2);
+  value = checked_add(checked_mul(count, first, "decoder sum"),
+                      checked_mul(slope, pairs, "decoder sum"), "decoder sum");
 }
 
 }  // namespace
@@ -94,16 +96,19 @@ void scale_sum(int64_t& value, int64_t first, int64_t second, int64_t count) {
 Precision parse_precision(const std::string& name) {
   Precision p;
   p.name = name;
-  if (name == "int8") p.activation_bytes = p.weight_bytes = 1;
-  else if (name == "int16" || name == "fp16" || name == "bf16") p.activation_bytes = p.weight_bytes = 2;
-  else if (name == "int32" || name == "fp32") p.activation_bytes = p.weight_bytes = 4;
-  else throw Error("unknown precision '" + name + "' (expected int8, int16, fp16, bf16, int32 or fp32)");
+  if (name == "int8")
+    p.activation_bytes = p.weight_bytes = 1;
+  else if (name == "int16" || name == "fp16" || name == "bf16")
+    p.activation_bytes = p.weight_bytes = 2;
+  else if (name == "int32" || name == "fp32")
+    p.activation_bytes = p.weight_bytes = 4;
+  else
+    throw Error("unknown precision '" + name +
+                "' (expected int8, int16, fp16, bf16, int32 or fp32)");
   return p;
 }
 
-std::string_view fusion_name(Fusion fusion) {
-  return fusion == Fusion::None ? "none" : "bn-relu";
-}
+std::string_view fusion_name(Fusion fusion) { return fusion == Fusion::None ? "none" : "bn-relu"; }
 
 Fusion parse_fusion(const std::string& name) {
   if (name == "none" || name == "unfused") return Fusion::None;
@@ -139,10 +144,9 @@ void roll_up(Workload& workload, int64_t params) {
   auto rank = [](const std::string& name) {
     return std::find(kOrder.begin(), kOrder.end(), name) - kOrder.begin();
   };
-  std::stable_sort(workload.groups.begin(), workload.groups.end(),
-                   [&](const GroupTotals& a, const GroupTotals& b) {
-                     return rank(a.name) < rank(b.name);
-                   });
+  std::stable_sort(
+      workload.groups.begin(), workload.groups.end(),
+      [&](const GroupTotals& a, const GroupTotals& b) { return rank(a.name) < rank(b.name); });
   // Shared weights (tied embeddings) are counted once in the model total.
   workload.totals.params = params;
 }
@@ -161,6 +165,9 @@ Workload analyze_graph(const model::Graph& graph, const AnalysisOptions& options
   absorb_layout_transposes(graph, w.ops);
   if (options.fusion == Fusion::BnReluFolded) apply_bn_relu_fusion(graph, w.ops);
   roll_up(w, graph.parameter_count());
+  FootprintOptions footprint;
+  footprint.precision = options.precision;
+  w.peak_activation_bytes = activation_footprint(graph, footprint).peak_bytes;
   return w;
 }
 
@@ -192,6 +199,7 @@ Workload analyze_decoder(const model::ModelHandle& model, const AnalysisOptions&
     }
   }
   first.options = options;
+  first.peak_activation_bytes = 0;  // a sum over steps has no single peak
   first.decoder_note = "sum over " + std::to_string(steps) + " generated tokens, context " +
                        std::to_string(first_context) + ".." + std::to_string(last_context);
   Workload result = std::move(first);

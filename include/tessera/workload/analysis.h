@@ -61,6 +61,9 @@ struct Workload {
   std::vector<GroupTotals> groups;  // in first-appearance order
   std::vector<GroupTotals> layers;  // per layer index ("layer0", ...; "other" for -1)
   std::string decoder_note;         // what the decoder totals cover
+  // Peak transient activation footprint (footprint.h, NeuroMeter Table II "#Data") of a
+  // whole-sequence/one-image graph; 0 where it does not apply (decoder sums over steps).
+  int64_t peak_activation_bytes = 0;
   // Imported models: op types not costed and their node counts; nodes in the source file.
   std::map<std::string, int64_t> unsupported_ops;
   int64_t source_nodes = 0;
