@@ -26,4 +26,7 @@ grep -q "<svg" "$tmp/chart.svg" && grep -q "<rect" "$tmp/chart.svg" \
   || { echo "SVG chart missing"; exit 1; }
 "$tessera" profile "$small" --mode cachestat --repeat 1 --format json > "$tmp/cache.json"
 grep -q '"events"' "$tmp/cache.json" || { echo "cachestat JSON lacks events"; exit 1; }
+"$tessera" profile "$small" --repeat 1 --estimate host --format json > "$tmp/join.json"
+grep -q '"estimated_s"' "$tmp/join.json" && grep -q '"measured_over_estimated"' "$tmp/join.json" \
+  || { echo "profile --estimate join missing"; exit 1; }
 echo "run_outputs: all passed"
