@@ -13,6 +13,9 @@ namespace tessera::model::onnx_import {
 namespace {
 
 constexpr int64_t kMaxFoldedElements = 4096;
+// Each inference round resolves the shape computations of (at least) one more block of a deep
+// network (its Reshape targets depend on the previous block's inferred shapes).
+constexpr int kMaxRounds = 256;
 
 struct Value {
   Shape dims;
@@ -481,7 +484,7 @@ bool patch_einsum_shapes(onnx::ModelProto& model, const ShapeMap& shapes) {
 
 ShapeMap fold_and_infer(onnx::ModelProto& model, const std::string& name) {
   ShapeMap shapes = infer_shapes(model, name);
-  for (int round = 0; round < 8; ++round) {
+  for (int round = 0; round < kMaxRounds; ++round) {
     Folder folder(model, shapes);
     bool folded = folder.run();
     bool patched = patch_einsum_shapes(model, shapes);

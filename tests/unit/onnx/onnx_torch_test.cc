@@ -108,6 +108,19 @@ TEST_F(TorchExports, BertRolesHeadsLayersAndParams) {
   EXPECT_TRUE(g.unsupported_ops.empty());
 }
 
+TEST_F(TorchExports, DeepBertFindsEveryLayer) {
+  Graph g = load("tiny_deep_bert", bert_dims(32));
+  EXPECT_EQ(g.parameter_count(), expected_["tiny_deep_bert"]["params"].get<int64_t>());
+  EXPECT_TRUE(g.unsupported_ops.empty());
+  std::map<int32_t, int> scores;
+  for (const Node& n : g.nodes)
+    if (n.role == Role::AttentionScore) ++scores[n.layer];
+  ASSERT_EQ(scores.size(), 12u);
+  for (const auto& [layer, count] : scores) EXPECT_EQ(count, 1) << "layer " << layer;
+  EXPECT_EQ(scores.begin()->first, 0);
+  EXPECT_EQ(scores.rbegin()->first, 11);
+}
+
 TEST_F(TorchExports, BertMatchesTheZooEncoder) {
   if (!zoo_has("transformer-encoder")) GTEST_SKIP() << "zoo transformer-encoder not built yet";
   const std::string spec =
