@@ -85,6 +85,7 @@ bool node_supported(const Node& n) {
     case OpKind::Slice:
     case OpKind::Concat:
     case OpKind::Embedding:
+    case OpKind::ReduceMean:
       return true;
     default:
       return is_unary_kind(n.kind) || is_binary_kind(n.kind);
@@ -239,6 +240,19 @@ class PlanBuilder {
                 out_per = g.tensor(out).elements() / outer;
         step.run = [=] {
           slice_leading(plan->data(in[0]), outer, in_per, out_per, plan->data(out));
+        };
+        break;
+      }
+      case OpKind::ReduceMean: {
+        const model::Shape& xs = g.tensor(in[0]).shape;
+        size_t axis =
+            static_cast<size_t>(n.axis < 0 ? n.axis + static_cast<int64_t>(xs.size()) : n.axis);
+        int64_t outer = 1, inner = 1;
+        for (size_t i = 0; i < axis; ++i) outer *= xs[i];
+        for (size_t i = axis + 1; i < xs.size(); ++i) inner *= xs[i];
+        int64_t extent = xs.at(axis);
+        step.run = [=] {
+          reduce_mean_axis(plan->data(in[0]), outer, extent, inner, plan->data(out), threads);
         };
         break;
       }

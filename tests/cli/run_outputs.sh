@@ -29,4 +29,7 @@ grep -q '"events"' "$tmp/cache.json" || { echo "cachestat JSON lacks events"; ex
 "$tessera" profile "$small" --repeat 1 --estimate host --format json > "$tmp/join.json"
 grep -q '"estimated_s"' "$tmp/join.json" && grep -q '"measured_over_estimated"' "$tmp/join.json" \
   || { echo "profile --estimate join missing"; exit 1; }
+# The zoo's MemNet runs end to end (its question encoding is a ReduceMean).
+"$tessera" run memnet:memory=256,vocab=500 --repeat 1 --format json > "$tmp/memnet.json"
+grep -q '"median_s"' "$tmp/memnet.json" || { echo "zoo memnet did not run"; exit 1; }
 echo "run_outputs: all passed"

@@ -42,6 +42,9 @@ void concat(const std::vector<const float*>& xs, const std::vector<Dims>& x_dims
             float* y);
 // The leading part of x along `axis` (a slice starting at 0): per index of the dims before the
 // axis, the first `out_per_outer` contiguous elements.
+// Mean over the middle axis of x viewed as [outer, axis, inner] (MemNet's bag of words).
+void reduce_mean_axis(const float* x, int64_t outer, int64_t axis, int64_t inner, float* y,
+                      int threads);
 void slice_leading(const float* x, int64_t outer, int64_t in_per_outer, int64_t out_per_outer,
                    float* y);
 // Rows of `table` [vocab, dim] picked by ids (stored as floats, taken modulo vocab).
