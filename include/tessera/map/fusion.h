@@ -2,8 +2,9 @@
 // Sec. 5.5.2, Figs. 21-22) on hardware with normalisation units. Non-fused: Gemmini's default
 // heuristic maps the matmul alone, its int32 outputs go to DRAM and the unit reads them back.
 // Fused: whole output rows must be resident in the accumulator (tile constraint), the unit
-// normalises finished rows while the array computes the next ones (latency hiding), and the
-// intermediate DRAM round trip disappears.
+// normalises finished rows while the array computes the next ones (latency hiding, so the
+// accumulator holds two row tiles: double-buffered), and the intermediate DRAM round trip
+// disappears.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -27,6 +28,7 @@ struct ScheduleCost {
   double matmul_cycles = 0;
   double nonlinear_cycles = 0;  // exposed (not hidden behind the matmul)
   double total_cycles = 0;
+  double matmul_dram_cycles = 0;  // the matmul's DRAM traffic / bandwidth (overlaps its compute)
   Mapping mapping;
 };
 
