@@ -120,8 +120,8 @@ int run_profile(const ProfileArgs& a) {
 void setup(CLI::App& app, std::function<int()>& run) {
   auto a = std::make_shared<ProfileArgs>();
   app.add_option("models", a->models,
-                 "Models (nlp-fast-bert, nlp-fast-transformer, "
-                 "nlp-fast-memnet or zoo names with overrides)")
+                 "Models: zoo names with overrides or the aliases nlp-fast-bert, "
+                 "nlp-fast-transformer, nlp-fast-memnet")
       ->required();
   app.add_option("--configs", a->configs,
                  "Configurations: base, S-4x, H-4x, F-4x (Table IV scalings) or k=v overrides")

@@ -90,8 +90,8 @@ int run_run(const RunArgs& a) {
 void setup(CLI::App& app, std::function<int()>& run) {
   auto a = std::make_shared<RunArgs>();
   app.add_option("model", a->model,
-                 "Model: nlp-fast-bert|nlp-fast-transformer|nlp-fast-memnet[:seq=..,hidden=..,"
-                 "heads=..,ffn=..,layers=..] or a zoo name with overrides")
+                 "Model: a zoo name with overrides (nlpfast-bert:layers=2,seq=64) or the "
+                 "aliases nlp-fast-bert|nlp-fast-transformer|nlp-fast-memnet[:k=v,..]")
       ->required();
   app.add_option("--opt", a->opt, "NLP-Opt: none, mp, zs, all or a list of p,c,f,score,vs")
       ->capture_default_str();

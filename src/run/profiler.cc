@@ -5,7 +5,6 @@
 #include "tessera/core/error.h"
 #include "tessera/model/role.h"
 #include "tessera/model/zoo.h"
-#include "tessera/run/nlp_fast_models.h"
 #include "tessera/run/perf_counters.h"
 
 namespace tessera::run {
@@ -31,32 +30,27 @@ class CounterListener : public ExecutionListener {
   std::vector<std::vector<double>> sums_;
 };
 
-// Zoo parameter names differ by family; the first one a family has is scaled.
-std::string scaled_override(const std::string& model, const std::vector<std::string>& keys,
-                            const std::string& what) {
-  if (is_nlp_fast_model(model)) {
-    std::string name = model.substr(0, model.find(':'));
-    NlpFastConfig c;
-    bool memnet = name == "nlp-fast-memnet";
-    int64_t seq = memnet ? 4096 : c.seq, hidden = memnet ? 64 : c.hidden, ffn = c.ffn;
-    if (memnet && what == "ffn") throw Error("model '" + model + "' has no feed-forward (F-4x)");
-    // An explicit override in the spec is the base that gets scaled.
-    std::string spec =
-        model.find(':') == std::string::npos ? "" : model.substr(model.find(':') + 1);
-    auto value_of = [&](const std::string& key, int64_t fallback) -> int64_t {
-      auto pos = ("," + spec).find("," + key + "=");
-      if (pos == std::string::npos) return fallback;
-      return static_cast<int64_t>(std::stoll(spec.substr(pos + key.size() + 1)));
-    };
-    int64_t base = what == "seq"      ? value_of("seq", seq)
-                   : what == "hidden" ? value_of("hidden", hidden)
-                                      : value_of("ffn", ffn);
-    return what + "=" + std::to_string(base * 4);
+// A configuration scales every size parameter of a group that the model's zoo family has
+// (002 Table IV: S-4x scales the sequence, MemNet's n_s; H-4x scales d_H with the head size
+// kept; F-4x scales d_FF), read from the resolved spec so an explicit override is the base.
+std::string scaled_overrides(const std::string& model, const std::vector<std::string>& scaled,
+                             const std::vector<std::string>& kept, const std::string& what) {
+  model::ModelHandle handle = model::resolve_model(expand_model_alias(model));
+  std::string extra;
+  auto append = [&](const std::string& key, int64_t value) {
+    extra += (extra.empty() ? "" : ",") + key + "=" + std::to_string(value);
+  };
+  for (const std::string& key : scaled)
+    if (handle.params.has(key)) append(key, handle.params.get_int(key) * 4);
+  if (extra.empty()) {
+    std::string tried;
+    for (const std::string& key : scaled) tried += (tried.empty() ? "" : ", ") + key;
+    throw Error("model '" + model + "' has no " + what + " parameter (tried " + tried + ")");
   }
-  model::ModelHandle handle = model::resolve_model(model);
-  for (const std::string& key : keys)
-    if (handle.params.has(key)) return key + "=" + std::to_string(handle.params.get_int(key) * 4);
-  throw Error("model '" + model + "' has no parameter for " + what + " (tried " + keys[0] + ")");
+  // Sizes derived from a scaled one (the FFN defaults to 4*d) stay at their base value.
+  for (const std::string& key : kept)
+    if (handle.params.has(key)) append(key, handle.params.get_int(key));
+  return extra;
 }
 
 }  // namespace
@@ -124,11 +118,11 @@ std::string apply_config(const std::string& model, const std::string& config) {
   std::string extra;
   if (config == "base") return model;
   if (config == "S-4x")
-    extra = scaled_override(model, {"seq", "seq_len", "context"}, "seq");
+    extra = scaled_overrides(model, {"seq", "src_seq", "memory"}, {}, "sequence-length");
   else if (config == "H-4x")
-    extra = scaled_override(model, {"hidden", "d_model", "dim", "embed"}, "hidden");
+    extra = scaled_overrides(model, {"d", "heads"}, {"ffn"}, "hidden-size");
   else if (config == "F-4x")
-    extra = scaled_override(model, {"ffn", "d_ff", "intermediate"}, "ffn");
+    extra = scaled_overrides(model, {"ffn"}, {}, "feed-forward");
   else if (config.find('=') != std::string::npos)
     extra = config;
   else

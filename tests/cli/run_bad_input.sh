@@ -16,9 +16,10 @@ expect_error() {  # expect_error "what the message must contain" args...
   fi
 }
 
-small="nlp-fast-bert:layers=1,seq=16,hidden=32,heads=4,ffn=64"
-expect_error "do not divide" run "nlp-fast-bert:heads=5"
-expect_error "unknown override" run "nlp-fast-bert:depth=3"
+small="nlpfast-bert:layers=1,seq=16,d=32,heads=4,ffn=64,vocab=50"
+expect_error "does not divide" run "nlpfast-bert:heads=5"
+expect_error "unknown parameter 'depth'" run "nlpfast-bert:depth=3"
+expect_error "unknown parameter 'hidden'" run "nlp-fast-bert:hidden=64"  # aliases take zoo keys
 expect_error "GiB" run "nlp-fast-bert:seq=200000,layers=1"
 expect_error "outside [0, 1]" run "$small" --opt zs --score-threshold 1.5
 expect_error "outside [0, 1]" run "$small" --opt zs --zero-ratio-threshold -0.5
@@ -30,7 +31,8 @@ expect_error "unknown profile mode" profile "$small" --mode everything
 expect_error "unknown configuration" profile "$small" --configs "Z-9x"
 expect_error "custom mode needs" profile "$small" --mode custom
 expect_error "not an autoregressive decoder" run "bert-base:layers=1" --generate 2
-expect_error "no feed-forward" profile "nlp-fast-memnet:seq=64" --configs "F-4x"
+expect_error "no feed-forward" profile "memnet:memory=64" --configs "F-4x"
+expect_error "no feed-forward" profile "nlp-fast-memnet" --configs "F-4x"
 
 if [[ $failures -gt 0 ]]; then echo "$failures failure(s)"; exit 1; fi
 echo "run_bad_input: all passed"

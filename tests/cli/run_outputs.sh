@@ -5,7 +5,7 @@ set -eu
 tessera="$1"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-small="nlp-fast-bert:layers=1,seq=32,hidden=64,heads=4,ffn=128"
+small="nlpfast-bert:layers=1,seq=32,d=64,heads=4,ffn=128,vocab=50"
 
 "$tessera" run "$small" --opt all --threads 2 --repeat 2 --format json > "$tmp/run.json"
 for field in '"median_s"' '"threads": 2' '"ops"' '"role"' '"options"' '"nlp_opt"' \
@@ -13,7 +13,7 @@ for field in '"median_s"' '"threads": 2' '"ops"' '"role"' '"options"' '"nlp_opt"
   grep -q "$field" "$tmp/run.json" || { echo "run JSON lacks $field"; cat "$tmp/run.json"; exit 1; }
 done
 
-"$tessera" profile "$small" "nlp-fast-memnet:seq=128" --configs "base;S-4x" --repeat 1 \
+"$tessera" profile "$small" "nlp-fast-memnet:memory=128" --configs "base;S-4x" --repeat 1 \
   --mode custom --events task-clock,context-switches,page-faults --svg "$tmp/chart.svg" \
   --format csv > "$tmp/profile.csv"
 grep -q "^model,config,operation,median_s,share,task-clock" "$tmp/profile.csv" \

@@ -47,10 +47,12 @@ struct RunResult {
   std::vector<float> output;  // the first graph output
 };
 
-// "nlp-fast-bert|nlp-fast-transformer|nlp-fast-memnet[:k=v,...]" (keys layers, seq, hidden,
-// heads, ffn, batch, queries, hops) or anything model::load_model resolves (zoo, YAML, ONNX).
+// Anything model::load_model resolves (zoo, YAML, ONNX). The aliases nlp-fast-bert
+// (= nlpfast-bert:layers=12), nlp-fast-transformer (= nlpfast-transformer, 6+6 layers) and
+// nlp-fast-memnet (= memnet:memory=4096) take the zoo family's overrides ("nlp-fast-bert:seq=64").
 model::Graph resolve_graph(const std::string& spec);
-bool is_nlp_fast_model(const std::string& spec);
+// The zoo spec an alias stands for; other specs are returned unchanged.
+std::string expand_model_alias(const std::string& spec);
 
 RunResult run_graph(const model::Graph& graph, const RunOptions& options,
                     ExecutionListener* listener = nullptr);

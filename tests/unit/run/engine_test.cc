@@ -1,6 +1,6 @@
 // The engine end to end: NLP-Opt equals the baseline with skipping off (1e-4 relative) on all
-// three NLP-Fast models, outputs do not depend on the thread count or the schedule, skipping
-// reports what it skipped, and bad input gets clear errors.
+// three NLP-Fast models (the zoo's, at small sizes), outputs do not depend on the thread count or
+// the schedule, skipping reports what it skipped, and bad input gets clear errors.
 #include "tessera/run/engine.h"
 
 #include <gtest/gtest.h>
@@ -8,7 +8,7 @@
 #include <cmath>
 
 #include "tessera/core/error.h"
-#include "tessera/run/nlp_fast_models.h"
+#include "tessera/run/profiler.h"
 
 namespace tessera::run {
 namespace {
@@ -22,11 +22,9 @@ double max_relative_difference(const std::vector<float>& a, const std::vector<fl
   return max_diff / max_ref;
 }
 
-NlpFastConfig small() {
-  NlpFastConfig c;
-  c.layers = 2, c.seq = 40, c.hidden = 32, c.heads = 4, c.ffn = 72, c.batch = 2;
-  return c;
-}
+// Small sizes through the nlp-fast-* aliases, so the tests also cover their expansion.
+const std::string kSmall = "seq=40,d=32,heads=4,ffn=72,batch=2,vocab=50";
+model::Graph small_bert() { return resolve_graph("nlp-fast-bert:layers=2," + kSmall); }
 
 RunOptions opts(const std::string& opt, int threads) {
   RunOptions o;
@@ -47,18 +45,43 @@ void expect_opt_equals_baseline(const model::Graph& g) {
   }
 }
 
-TEST(RunEngine, OptimisedBertEqualsBaseline) { expect_opt_equals_baseline(build_bert(small())); }
+TEST(RunEngine, OptimisedBertEqualsBaseline) { expect_opt_equals_baseline(small_bert()); }
 TEST(RunEngine, OptimisedTransformerEqualsBaseline) {
-  expect_opt_equals_baseline(build_transformer(small()));
+  expect_opt_equals_baseline(
+      resolve_graph("nlp-fast-transformer:enc_layers=2,dec_layers=2,src_seq=40," + kSmall));
 }
 TEST(RunEngine, OptimisedMemnetEqualsBaseline) {
-  NlpFastConfig c = small();
-  c.queries = 3, c.seq = 100;
-  expect_opt_equals_baseline(build_memnet(c));
+  expect_opt_equals_baseline(resolve_graph("nlp-fast-memnet:memory=100,batch=3,vocab=50"));
+}
+
+TEST(RunEngine, AliasesExpandToZooPresets) {
+  EXPECT_EQ(expand_model_alias("nlp-fast-bert"), "nlpfast-bert:layers=12");
+  EXPECT_EQ(expand_model_alias("nlp-fast-bert:layers=1"), "nlpfast-bert:layers=12,layers=1");
+  EXPECT_EQ(expand_model_alias("nlp-fast-transformer:seq=8"), "nlpfast-transformer:seq=8");
+  EXPECT_EQ(expand_model_alias("nlp-fast-memnet"), "memnet:memory=4096");
+  EXPECT_EQ(expand_model_alias("bert-base:seq=8"), "bert-base:seq=8");
+  model::Graph g = resolve_graph("nlp-fast-bert:layers=1," + kSmall);
+  EXPECT_EQ(g.name, "nlp-fast-bert:layers=1," + kSmall);
+}
+
+// Table IV's scalings become zoo overrides; an explicit override is the base that is scaled.
+TEST(RunEngine, ProfileConfigurationsAreZooOverrides) {
+  EXPECT_EQ(apply_config("nlp-fast-bert", "base"), "nlp-fast-bert");
+  EXPECT_EQ(apply_config("nlp-fast-bert", "S-4x"), "nlp-fast-bert:seq=1024");
+  EXPECT_EQ(apply_config("nlp-fast-bert:seq=64", "S-4x"), "nlp-fast-bert:seq=64,seq=256");
+  EXPECT_EQ(apply_config("nlp-fast-bert", "H-4x"), "nlp-fast-bert:d=4096,heads=64,ffn=4096");
+  EXPECT_EQ(apply_config("nlp-fast-bert", "F-4x"), "nlp-fast-bert:ffn=16384");
+  EXPECT_EQ(apply_config("nlp-fast-transformer", "S-4x"),
+            "nlp-fast-transformer:seq=1024,src_seq=1024");
+  EXPECT_EQ(apply_config("nlp-fast-memnet", "S-4x"), "nlp-fast-memnet:memory=16384");
+  EXPECT_EQ(apply_config("memnet", "H-4x"), "memnet:d=256");
+  EXPECT_EQ(apply_config("memnet", "seq=8"), "memnet:seq=8");
+  EXPECT_THROW(apply_config("memnet", "F-4x"), Error);
+  EXPECT_THROW(apply_config("nlp-fast-bert", "Z-9x"), Error);
 }
 
 TEST(RunEngine, FusedBlocksReplaceTheirNodes) {
-  model::Graph g = build_bert(small());
+  model::Graph g = small_bert();
   RunResult fast = run_graph(g, opts("mp", 1));
   int attention = 0, ffn = 0;
   for (const OpTiming& op : fast.ops) {
@@ -70,7 +93,7 @@ TEST(RunEngine, FusedBlocksReplaceTheirNodes) {
 }
 
 TEST(RunEngine, SameSeedSameOutputWhateverTheThreadsAndSchedule) {
-  model::Graph g = build_bert(small());
+  model::Graph g = small_bert();
   for (std::string opt : {"none", "mp", "all"}) {
     RunResult one = run_graph(g, opts(opt, 1));
     RunResult two = run_graph(g, opts(opt, 2));
@@ -85,7 +108,7 @@ TEST(RunEngine, SameSeedSameOutputWhateverTheThreadsAndSchedule) {
 }
 
 TEST(RunEngine, ZeroSkippingCountsWhatItSkipsAndBoundsTheDeviation) {
-  model::Graph g = build_bert(small());
+  model::Graph g = small_bert();
   RunResult r = run_graph(g, opts("all", 2));
   EXPECT_GT(r.stats.exp_total, 0);
   EXPECT_LT(r.stats.exp_needed, r.stats.exp_total);  // threshold 0 drops negative scores
@@ -102,7 +125,7 @@ TEST(RunEngine, ZeroSkippingCountsWhatItSkipsAndBoundsTheDeviation) {
 }
 
 TEST(RunEngine, DifferentSeedsGiveDifferentOutputs) {
-  model::Graph g = build_bert(small());
+  model::Graph g = small_bert();
   RunOptions a = opts("none", 1), b = a;
   b.seed = 2;
   EXPECT_NE(run_graph(g, a).output, run_graph(g, b).output);
