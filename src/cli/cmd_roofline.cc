@@ -7,7 +7,7 @@
 
 #include "cli/command.h"
 #include "cli/evaluators.h"
-#include "perf/placement.h"
+#include "tessera/perf/placement.h"
 #include "tessera/core/atomic_file.h"
 #include "tessera/core/text_table.h"
 #include "tessera/perf/roofline.h"

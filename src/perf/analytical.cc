@@ -5,7 +5,7 @@
 
 #include "perf/host_cost.h"
 #include "perf/neighbors.h"
-#include "perf/placement.h"
+#include "tessera/perf/placement.h"
 #include "tessera/perf/roofline.h"
 
 namespace tessera::perf {

@@ -1,4 +1,4 @@
-#include "perf/placement.h"
+#include "tessera/perf/placement.h"
 
 namespace tessera::perf {
 

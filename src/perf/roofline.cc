@@ -4,7 +4,7 @@
 #include <algorithm>
 
 #include "perf/host_cost.h"
-#include "perf/placement.h"
+#include "tessera/perf/placement.h"
 
 namespace tessera::perf {
 namespace {
