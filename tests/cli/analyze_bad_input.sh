@@ -4,30 +4,13 @@
 # Usage: analyze_bad_input.sh TESSERA_BINARY SOURCE_DIR
 set -u
 tessera="$1"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-failures=0
+source "$(dirname "$0")/lib/common.sh"
 
-fail() {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
-
-# expect_bad EXPECTED_TEXT ARGS...: exit 2, one stderr line containing EXPECTED_TEXT, no output.
+# expect_bad EXPECTED_TEXT ARGS...: `analyze ARGS` is rejected and writes no output file.
 expect_bad() {
   local expected="$1"
   shift
-  local out="$work/out.json"
-  rm -f "$out"
-  "$tessera" analyze "$@" --format json --output "$out" >"$work/stdout" 2>"$work/stderr"
-  local rc=$?
-  local lines
-  lines=$(wc -l <"$work/stderr")
-  [ "$rc" -eq 2 ] || fail "analyze $*: exit $rc, expected 2"
-  [ "$lines" -eq 1 ] || fail "analyze $*: $lines stderr lines, expected 1: $(cat "$work/stderr")"
-  grep -q -- "$expected" "$work/stderr" || fail "analyze $*: stderr lacks '$expected': $(cat "$work/stderr")"
-  [ ! -e "$out" ] || fail "analyze $*: output file was created"
-  [ ! -s "$work/stdout" ] || fail "analyze $*: wrote to stdout"
+  expect_rejected "$expected" "$tessera" analyze "$@" --format json --output "$work/out"
 }
 
 expect_bad "unknown model 'bert-bsae'" bert-bsae
@@ -83,8 +66,4 @@ grep -q "model: tiny" "$work/tiny.txt" || fail "tiny.yaml: report does not name 
   fail "gpt2 decoder mode failed: $(cat "$work/stderr")"
 grep -q "32768 generated tokens" "$work/gpt2.txt" || fail "gpt2 decoder note missing"
 
-if [ "$failures" -ne 0 ]; then
-  echo "$failures failure(s)" >&2
-  exit 1
-fi
-echo "analyze_bad_input: all checks passed"
+finish analyze_bad_input

@@ -4,26 +4,12 @@
 # Usage: hw_bad_input.sh TESSERA_BINARY SOURCE_DIR
 set -u
 tessera="$1"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-failures=0
-fail() {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
+source "$(dirname "$0")/lib/common.sh"
 
-# expect_bad EXPECTED_TEXT ARGS...
 expect_bad() {
   local expected="$1"
   shift
-  "$tessera" hw "$@" >"$work/stdout" 2>"$work/stderr"
-  local rc=$?
-  local lines
-  lines=$(wc -l <"$work/stderr")
-  [ "$rc" -eq 2 ] || fail "hw $*: exit $rc, expected 2"
-  [ "$lines" -eq 1 ] || fail "hw $*: $lines stderr lines, expected 1: $(cat "$work/stderr")"
-  grep -q -- "$expected" "$work/stderr" || fail "hw $*: stderr lacks '$expected': $(cat "$work/stderr")"
-  [ ! -s "$work/stdout" ] || fail "hw $*: wrote to stdout"
+  expect_rejected "$expected" "$tessera" hw "$@"
 }
 
 spec() {  # spec NAME BODY: writes $work/NAME.yaml
@@ -90,8 +76,4 @@ for name in gemmini gemmini-transformer tpu-v1 tpu-v2 tpu-v3 v100 a100 h100 xeon
   "$tessera" hw show "$name" --yaml >"$work/$name.out.yaml" 2>"$work/stderr" || fail "show $name: $(cat "$work/stderr")"
   "$tessera" hw validate "$work/$name.out.yaml" >/dev/null 2>&1 || fail "show $name --yaml does not validate"
 done
-if [ "$failures" -ne 0 ]; then
-  echo "$failures failure(s)" >&2
-  exit 1
-fi
-echo "hw_bad_input: ok"
+finish hw_bad_input

@@ -7,28 +7,12 @@
 set -u
 tessera="$1"
 fixtures="$2/tests/fixtures/onnx"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-failures=0
-
-fail() {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
+source "$(dirname "$0")/lib/common.sh"
 
 expect_bad() {
   local expected="$1"
   shift
-  local out="$work/out.json"
-  rm -f "$out"
-  "$tessera" analyze "$@" --format json --output "$out" >"$work/stdout" 2>"$work/stderr"
-  local rc=$?
-  local lines
-  lines=$(wc -l <"$work/stderr")
-  [ "$rc" -eq 2 ] || fail "analyze $*: exit $rc, expected 2"
-  [ "$lines" -eq 1 ] || fail "analyze $*: $lines stderr lines, expected 1: $(cat "$work/stderr")"
-  grep -q -- "$expected" "$work/stderr" || fail "analyze $*: stderr lacks '$expected': $(cat "$work/stderr")"
-  [ ! -e "$out" ] || fail "analyze $*: output file was created"
+  expect_rejected "$expected" "$tessera" analyze "$@" --format json --output "$work/out"
 }
 
 printf 'this is not a model\n' >"$work/text.onnx"
@@ -62,5 +46,4 @@ grep -q '"share_not_costed"' "$work/custom.json" || fail "tiny_custom: share not
   fail "tiny_custom table"
 grep -q "not costed (unsupported ops): FooOp x1" "$work/custom.txt" || fail "table lacks the unsupported section"
 
-[ "$failures" -eq 0 ] || { echo "$failures failure(s)" >&2; exit 1; }
-echo "onnx_bad_input: all checks passed"
+finish onnx_bad_input
