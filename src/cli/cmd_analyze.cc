@@ -37,9 +37,12 @@ int run_analyze(const AnalyzeArgs& args) {
   } else {
     w = workload::analyze_model(handle, options);
   }
-  if (args.output.format == "json") emit(args.output, report::workload_json(w).dump(2));
-  else if (args.output.format == "csv") emit(args.output, report::workload_csv(w));
-  else emit(args.output, report::workload_table(w, args.show_ops));
+  if (args.output.format == "json")
+    emit(args.output, report::workload_json(w).dump(2));
+  else if (args.output.format == "csv")
+    emit(args.output, report::workload_csv(w));
+  else
+    emit(args.output, report::workload_table(w, args.show_ops));
   return 0;
 }
 
@@ -48,19 +51,24 @@ void setup(CLI::App& app, std::function<int()>& run) {
   app.add_option("model", args->model,
                  "Model: zoo name with overrides (bert-base:seq=512), a .yaml or .onnx file")
       ->required();
-  app.add_option("--precision", args->precision, "Bytes per value: int8 (survey default), fp16, fp32, ...")
+  app.add_option("--precision", args->precision,
+                 "Bytes per value: int8 (survey default), fp16, fp32, ...")
       ->capture_default_str();
-  app.add_option("--fusion", args->fusion, "CNN fusion: none or bn-relu (BatchNorm folded, ReLU fused)")
+  app.add_option("--fusion", args->fusion,
+                 "CNN fusion: none or bn-relu (BatchNorm folded, ReLU fused)")
       ->check(CLI::IsMember({"none", "bn-relu", "unfused", "fused"}))
       ->capture_default_str();
-  app.add_option("--mode", args->mode, "encoder (all tokens at once) or decoder (KV-cache generation)")
+  app.add_option("--mode", args->mode,
+                 "encoder (all tokens at once) or decoder (KV-cache generation)")
       ->check(CLI::IsMember({"encoder", "decoder"}))
       ->capture_default_str();
   app.add_option("--prompt", args->prompt, "Decoder: prompt tokens prefilled before generation")
       ->check(CLI::Range(int64_t{0}, int64_t{1} << 30));
-  app.add_option("--generate", args->generate, "Decoder: tokens to generate (default: the model's seq)")
+  app.add_option("--generate", args->generate,
+                 "Decoder: tokens to generate (default: the model's seq)")
       ->check(CLI::Range(int64_t{1}, int64_t{1} << 30));
-  app.add_option("--position", args->position, "Decoder: cost of one step with this many tokens in context")
+  app.add_option("--position", args->position,
+                 "Decoder: cost of one step with this many tokens in context")
       ->check(CLI::Range(int64_t{1}, int64_t{1} << 30));
   app.add_flag("--ops", args->show_ops, "Table output: list every op");
   add_model_options(app, args->model_options);
@@ -68,7 +76,8 @@ void setup(CLI::App& app, std::function<int()>& run) {
   run = [args] { return run_analyze(*args); };
 }
 
-RegisterCommand registration{{"analyze", "FLOPs, memory traffic and arithmetic intensity of a model", setup}};
+RegisterCommand registration{
+    {"analyze", "FLOPs, memory traffic and arithmetic intensity of a model", setup}};
 
 }  // namespace
 }  // namespace tessera::cli

@@ -15,15 +15,19 @@ int run_models(const OutputOptions& output) {
     nlohmann::json j;
     j["presets"] = nlohmann::json::array();
     for (const auto& p : model::zoo_presets())
-      j["presets"].push_back({{"name", p.name}, {"family", p.family}, {"overrides", p.overrides},
+      j["presets"].push_back({{"name", p.name},
+                              {"family", p.family},
+                              {"overrides", p.overrides},
                               {"description", p.description}});
     j["families"] = nlohmann::json::array();
     for (const auto& f : model::zoo_families()) {
       nlohmann::json params = nlohmann::json::array();
       for (const auto& s : f.params)
         params.push_back({{"name", s.name}, {"default", s.default_value}, {"help", s.help}});
-      j["families"].push_back({{"name", f.name}, {"domain", model::domain_name(f.domain)},
-                               {"description", f.description}, {"decoder", bool(f.build_decode_step)},
+      j["families"].push_back({{"name", f.name},
+                               {"domain", model::domain_name(f.domain)},
+                               {"description", f.description},
+                               {"decoder", bool(f.build_decode_step)},
                                {"params", params}});
     }
     emit(output, j.dump(2));
@@ -37,7 +41,8 @@ int run_models(const OutputOptions& output) {
     for (const auto& [k, v] : p.overrides) settings += (settings.empty() ? "" : ",") + k + "=" + v;
     presets.add_row({p.name, p.family, settings, p.description});
   }
-  out << presets.render() << "\nFamilies and their parameters (override with MODEL:key=value,...):\n";
+  out << presets.render()
+      << "\nFamilies and their parameters (override with MODEL:key=value,...):\n";
   for (const auto& f : model::zoo_families()) {
     out << "\n" << f.name << " (" << model::domain_name(f.domain) << "): " << f.description << "\n";
     for (const auto& s : f.params)
@@ -54,7 +59,8 @@ void setup(CLI::App& app, std::function<int()>& run) {
   run = [output] { return run_models(*output); };
 }
 
-RegisterCommand registration{{"models", "List the model zoo: presets, families and parameters", setup}};
+RegisterCommand registration{
+    {"models", "List the model zoo: presets, families and parameters", setup}};
 
 }  // namespace
 }  // namespace tessera::cli

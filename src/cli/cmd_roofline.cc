@@ -7,9 +7,9 @@
 
 #include "cli/command.h"
 #include "cli/evaluators.h"
-#include "tessera/perf/placement.h"
 #include "tessera/core/atomic_file.h"
 #include "tessera/core/text_table.h"
+#include "tessera/perf/placement.h"
 #include "tessera/perf/roofline.h"
 #include "tessera/report/cost_report.h"
 #include "tessera/report/svg_plot.h"

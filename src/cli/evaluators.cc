@@ -3,10 +3,10 @@
 #include "tessera/core/error.h"
 #include "tessera/hw/host_detect.h"
 #include "tessera/hw/spec_parser.h"
+#include "tessera/map/model_mapping.h"
 #include "tessera/model/model_params.h"
 #include "tessera/perf/analytical.h"
 #include "tessera/perf/roofline.h"
-#include "tessera/map/model_mapping.h"
 
 namespace tessera::cli {
 namespace {

@@ -18,7 +18,8 @@ int main_impl(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "tessera 0.1.0");
   auto& list = commands();
-  std::sort(list.begin(), list.end(), [](const Command& a, const Command& b) { return a.name < b.name; });
+  std::sort(list.begin(), list.end(),
+            [](const Command& a, const Command& b) { return a.name < b.name; });
   std::function<int()> run;
   for (Command& command : list) {
     CLI::App* sub = app.add_subcommand(command.name, command.help);

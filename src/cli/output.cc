@@ -41,7 +41,8 @@ model::LoadOptions to_load_options(const ModelOptions& options) {
   for (const std::string& d : options.dims) {
     size_t eq = d.find('=');
     if (eq == std::string::npos || eq == 0) throw Error("--dim '" + d + "' is not NAME=VALUE");
-    load.dims[d.substr(0, eq)] = model::parse_positive_int(d.substr(eq + 1), "--dim " + d.substr(0, eq));
+    load.dims[d.substr(0, eq)] =
+        model::parse_positive_int(d.substr(eq + 1), "--dim " + d.substr(0, eq));
   }
   return load;
 }

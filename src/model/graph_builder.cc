@@ -16,8 +16,9 @@ std::string shape_text(const Shape& s) {
 
 void require_positive(const Shape& s, const std::string& what) {
   for (int64_t d : s)
-    if (d <= 0) throw Error(what + ": dimension " + std::to_string(d) + " in " + shape_text(s) +
-                            " must be positive");
+    if (d <= 0)
+      throw Error(what + ": dimension " + std::to_string(d) + " in " + shape_text(s) +
+                  " must be positive");
 }
 
 int64_t conv_output_size(int64_t in, int64_t kernel, int64_t stride, int64_t dilation,
@@ -100,8 +101,8 @@ TensorId GraphBuilder::record(const std::string& name, OpKind kind, Role role,
   node.inputs = std::move(inputs);
   node.layer = layer_;
   NodeId id = static_cast<NodeId>(graph_.nodes.size());
-  TensorId out = new_tensor(node.name + ":out", std::move(output_shape), TensorClass::Activation,
-                            id);
+  TensorId out =
+      new_tensor(node.name + ":out", std::move(output_shape), TensorClass::Activation, id);
   node.outputs = {out};
   graph_.nodes.push_back(std::move(node));
   return out;
@@ -130,8 +131,8 @@ TensorId GraphBuilder::matmul(const std::string& name, Role role, TensorId a, Te
   if (k != kb)
     throw Error(what + ": inner dimensions differ (" + shape_text(sa) + " x " + shape_text(sb) +
                 (transpose_b ? "^T" : "") + ")");
-  Shape batch = broadcast_shapes(Shape(sa.begin(), sa.end() - 2), Shape(sb.begin(), sb.end() - 2),
-                                 what);
+  Shape batch =
+      broadcast_shapes(Shape(sa.begin(), sa.end() - 2), Shape(sb.begin(), sb.end() - 2), what);
   batch.push_back(m);
   batch.push_back(n);
   Node extra;
@@ -140,8 +141,8 @@ TensorId GraphBuilder::matmul(const std::string& name, Role role, TensorId a, Te
   return record(name, OpKind::MatMul, role, {a, b}, std::move(batch), std::move(extra));
 }
 
-TensorId GraphBuilder::linear(const std::string& name, Role role, TensorId x,
-                              int64_t out_features, bool bias) {
+TensorId GraphBuilder::linear(const std::string& name, Role role, TensorId x, int64_t out_features,
+                              bool bias) {
   const Shape& sx = shape(x);
   if (sx.empty()) throw Error(qualified(name) + ": linear input needs rank >= 1");
   TensorId w = weight(name + ".weight", {sx.back(), out_features});
@@ -278,7 +279,8 @@ TensorId GraphBuilder::transpose(const std::string& name, TensorId x,
   if (permutation.size() != sx.size())
     throw Error(qualified(name) + ": permutation rank differs from tensor rank");
   Shape out(sx.size());
-  for (size_t i = 0; i < permutation.size(); ++i) out[i] = sx.at(static_cast<size_t>(permutation[i]));
+  for (size_t i = 0; i < permutation.size(); ++i)
+    out[i] = sx.at(static_cast<size_t>(permutation[i]));
   Node extra;
   extra.permutation = std::move(permutation);
   return record(name, OpKind::Transpose, Role::DataMovement, {x}, std::move(out), std::move(extra));

@@ -21,8 +21,7 @@ int64_t parse_positive_int(const std::string& text, const std::string& what) {
   errno = 0;
   char* end = nullptr;
   long long v = std::strtoll(text.c_str(), &end, 10);
-  if (*end != '\0' || errno == ERANGE)
-    throw Error(what + ": '" + text + "' is not an integer");
+  if (*end != '\0' || errno == ERANGE) throw Error(what + ": '" + text + "' is not an integer");
   if (v <= 0) throw Error(what + ": " + text + " must be positive");
   if (v > kMaxSize) throw Error(what + ": " + text + " is absurdly large (limit 2^40)");
   return v;
@@ -77,7 +76,8 @@ std::string ModelParams::get_string(const std::string& key) const { return raw(k
 
 std::vector<int64_t> ModelParams::get_int_list(const std::string& key, int64_t count) const {
   std::string text = raw(key);
-  if (!text.empty() && text.front() == '[' && text.back() == ']') text = text.substr(1, text.size() - 2);
+  if (!text.empty() && text.front() == '[' && text.back() == ']')
+    text = text.substr(1, text.size() - 2);
   std::vector<int64_t> values;
   size_t start = 0;
   while (start <= text.size()) {

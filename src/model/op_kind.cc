@@ -8,13 +8,19 @@
 namespace tessera::model {
 namespace {
 constexpr std::array<std::string_view, static_cast<size_t>(OpKind::kCount)> kNames = {
-    "matmul",   "conv2d",      "conv_transpose2d", "max_pool",  "avg_pool", "global_avg_pool",
-    "batchnorm", "layernorm",  "softmax",          "gelu",      "relu",     "relu6",
-    "sigmoid",  "swish",       "hard_sigmoid",     "hard_swish", "tanh",    "add",
-    "sub",      "mul",         "div",              "pow",       "sqrt",     "erf",
-    "reduce_mean", "scale",    "embedding",        "reshape",   "transpose", "concat",
-    "split",    "slice",       "gather",           "cast",      "clip",     "where",
-    "expand",   "identity",    "unsupported",
+    "matmul",      "conv2d",    "conv_transpose2d",
+    "max_pool",    "avg_pool",  "global_avg_pool",
+    "batchnorm",   "layernorm", "softmax",
+    "gelu",        "relu",      "relu6",
+    "sigmoid",     "swish",     "hard_sigmoid",
+    "hard_swish",  "tanh",      "add",
+    "sub",         "mul",       "div",
+    "pow",         "sqrt",      "erf",
+    "reduce_mean", "scale",     "embedding",
+    "reshape",     "transpose", "concat",
+    "split",       "slice",     "gather",
+    "cast",        "clip",      "where",
+    "expand",      "identity",  "unsupported",
 };
 static_assert(kNames.size() == static_cast<size_t>(OpKind::kCount), "one name per OpKind");
 }  // namespace

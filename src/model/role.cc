@@ -8,11 +8,11 @@
 namespace tessera::model {
 namespace {
 constexpr std::array<std::string_view, static_cast<size_t>(Role::kCount)> kNames = {
-    "q_projection", "k_projection", "v_projection", "qk_matmul",       "attention_scale",
-    "softmax",      "sv_matmul",    "out_projection", "ffn1",          "activation",
-    "ffn2",         "layernorm",    "residual",      "embedding",      "classifier",
-    "conv",         "depthwise_conv", "pointwise_conv", "batchnorm",    "pooling",
-    "squeeze_excite", "elementwise", "data_movement", "other",
+    "q_projection",   "k_projection",   "v_projection",   "qk_matmul", "attention_scale",
+    "softmax",        "sv_matmul",      "out_projection", "ffn1",      "activation",
+    "ffn2",           "layernorm",      "residual",       "embedding", "classifier",
+    "conv",           "depthwise_conv", "pointwise_conv", "batchnorm", "pooling",
+    "squeeze_excite", "elementwise",    "data_movement",  "other",
 };
 static_assert(kNames.size() == static_cast<size_t>(Role::kCount), "one name per Role");
 }  // namespace
@@ -27,9 +27,12 @@ Role parse_role(std::string_view name) {
 
 std::string_view domain_name(Domain domain) {
   switch (domain) {
-    case Domain::Transformer: return "transformer";
-    case Domain::Cnn: return "cnn";
-    case Domain::Other: return "other";
+    case Domain::Transformer:
+      return "transformer";
+    case Domain::Cnn:
+      return "cnn";
+    case Domain::Other:
+      return "other";
   }
   return "other";
 }

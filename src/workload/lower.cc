@@ -88,10 +88,14 @@ bool moves_no_data(OpKind kind) {
 
 std::string_view problem_kind_name(ProblemKind kind) {
   switch (kind) {
-    case ProblemKind::Matmul: return "matmul";
-    case ProblemKind::Conv: return "conv";
-    case ProblemKind::Vector: return "vector";
-    case ProblemKind::None: return "none";
+    case ProblemKind::Matmul:
+      return "matmul";
+    case ProblemKind::Conv:
+      return "conv";
+    case ProblemKind::Vector:
+      return "vector";
+    case ProblemKind::None:
+      return "none";
   }
   return "none";
 }
@@ -117,9 +121,13 @@ Op lower_node(const model::Graph& graph, model::NodeId node_id, const Precision&
 
   const int64_t out_elements = graph.tensor(node.outputs.at(0)).elements();
   switch (node.kind) {
-    case OpKind::MatMul: lower_matmul(op, graph, node); break;
+    case OpKind::MatMul:
+      lower_matmul(op, graph, node);
+      break;
     case OpKind::Conv2d:
-    case OpKind::ConvTranspose2d: lower_conv(op, graph, node); break;
+    case OpKind::ConvTranspose2d:
+      lower_conv(op, graph, node);
+      break;
     default: {
       op.problem.kind = ProblemKind::Vector;
       VectorProblem& v = op.problem.vector;

@@ -9,7 +9,8 @@ namespace tessera {
 class TextTable {
  public:
   explicit TextTable(std::vector<std::string> header);
-  // Column alignment: true = right-aligned (numbers). Defaults to right for every column but the first.
+  // Column alignment: true = right-aligned (numbers). Defaults to right for every column but the
+  // first.
   void set_right_aligned(std::vector<bool> right) { right_ = std::move(right); }
   void add_row(std::vector<std::string> row);
   void add_separator();

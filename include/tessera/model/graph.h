@@ -32,7 +32,7 @@ struct Tensor {
   Shape shape;
   DType dtype = DType::Fp32;
   TensorClass tensor_class = TensorClass::Activation;
-  NodeId producer = -1;  // -1 for graph inputs, weights and constants
+  NodeId producer = -1;      // -1 for graph inputs, weights and constants
   int64_t elements() const;  // overflow-checked product of the shape
 };
 
@@ -58,13 +58,13 @@ struct Node {
   Role role = Role::Other;
   std::vector<TensorId> inputs;
   std::vector<TensorId> outputs;
-  ConvAttrs conv;        // Conv2d, ConvTranspose2d
-  PoolAttrs pool;        // MaxPool, AvgPool
-  MatMulAttrs matmul;    // MatMul
-  int64_t axis = -1;     // Softmax, LayerNorm, Concat, Split, ReduceMean
-  int32_t layer = -1;    // transformer layer / CNN block index, -1 if none
-  int32_t heads = 0;     // attention ops: number of heads folded into the batch dims
-  std::string source_op; // imported models: the original op type (e.g. "Einsum")
+  ConvAttrs conv;                    // Conv2d, ConvTranspose2d
+  PoolAttrs pool;                    // MaxPool, AvgPool
+  MatMulAttrs matmul;                // MatMul
+  int64_t axis = -1;                 // Softmax, LayerNorm, Concat, Split, ReduceMean
+  int32_t layer = -1;                // transformer layer / CNN block index, -1 if none
+  int32_t heads = 0;                 // attention ops: number of heads folded into the batch dims
+  std::string source_op;             // imported models: the original op type (e.g. "Einsum")
   std::vector<int64_t> permutation;  // Transpose: output axis i is input axis permutation[i]
 };
 

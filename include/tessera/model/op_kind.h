@@ -9,9 +9,9 @@
 namespace tessera::model {
 
 enum class OpKind : uint8_t {
-  MatMul,          // [.., M, K] x [.., K, N] (B may be a weight: a projection)
-  Conv2d,          // NCHW, weight [K, C/groups, R, S]
-  ConvTranspose2d, // NCHW, weight [C, K/groups, R, S]
+  MatMul,           // [.., M, K] x [.., K, N] (B may be a weight: a projection)
+  Conv2d,           // NCHW, weight [K, C/groups, R, S]
+  ConvTranspose2d,  // NCHW, weight [C, K/groups, R, S]
   MaxPool,
   AvgPool,
   GlobalAvgPool,
@@ -22,7 +22,7 @@ enum class OpKind : uint8_t {
   Relu,
   Relu6,
   Sigmoid,
-  Swish,           // x * sigmoid(x)
+  Swish,  // x * sigmoid(x)
   HardSigmoid,
   HardSwish,
   Tanh,
@@ -34,10 +34,10 @@ enum class OpKind : uint8_t {
   Sqrt,
   Erf,
   ReduceMean,
-  Scale,           // multiply by a constant (attention 1/sqrt(d))
-  Embedding,       // table [V, d] gathered by token ids
-  Reshape,         // no data movement
-  Transpose,       // moves data
+  Scale,      // multiply by a constant (attention 1/sqrt(d))
+  Embedding,  // table [V, d] gathered by token ids
+  Reshape,    // no data movement
+  Transpose,  // moves data
   Concat,
   Split,
   Slice,
@@ -47,7 +47,7 @@ enum class OpKind : uint8_t {
   Where,
   Expand,
   Identity,
-  Unsupported,     // imported op tessera cannot cost; kept so reports can list it
+  Unsupported,  // imported op tessera cannot cost; kept so reports can list it
   kCount
 };
 

@@ -9,11 +9,11 @@
 namespace tessera::model {
 
 enum class Role : uint8_t {
-  QueryProjection,   // NLP-Perf "Q-Gen"
-  KeyProjection,     // "K-Gen"
-  ValueProjection,   // "V-Gen"
-  AttentionScore,    // Q x K^T ("dot product")
-  AttentionScale,    // scaling / masking of the scores
+  QueryProjection,  // NLP-Perf "Q-Gen"
+  KeyProjection,    // "K-Gen"
+  ValueProjection,  // "V-Gen"
+  AttentionScore,   // Q x K^T ("dot product")
+  AttentionScale,   // scaling / masking of the scores
   Softmax,
   AttentionContext,  // softmax(S) x V ("weighted sum")
   OutputProjection,  // W_out ("attention FC")
@@ -21,17 +21,17 @@ enum class Role : uint8_t {
   Activation,        // GELU/ReLU/swish ... ("activation")
   Ffn2,              // "linear-2"
   LayerNorm,
-  Residual,          // residual add
+  Residual,  // residual add
   Embedding,
-  Classifier,        // final FC / LM head
+  Classifier,  // final FC / LM head
   Conv,
   DepthwiseConv,
   PointwiseConv,
   BatchNorm,
   Pooling,
   SqueezeExcite,
-  Elementwise,       // any other arithmetic
-  DataMovement,      // reshape/transpose/concat/split...
+  Elementwise,   // any other arithmetic
+  DataMovement,  // reshape/transpose/concat/split...
   Other,
   kCount
 };
@@ -45,8 +45,8 @@ std::string_view domain_name(Domain domain);
 
 // The role groups of reports. Transformers: the survey's Table 3 rows (mha_projections,
 // act_to_act, ffn_projections, other) plus "embedding" and "classifier" for the ops outside the
-// Transformer layers that Table 3 does not cover. CNNs: Table 4 rows (convolution, batchnorm, activation,
-// other).
+// Transformer layers that Table 3 does not cover. CNNs: Table 4 rows (convolution, batchnorm,
+// activation, other).
 std::string_view role_group(Role role, Domain domain);
 
 }  // namespace tessera::model

@@ -56,18 +56,18 @@ struct Op {
   std::string name;
   model::OpKind kind = model::OpKind::Identity;
   model::Role role = model::Role::Other;
-  std::string group;    // role group (model::role_group)
+  std::string group;  // role group (model::role_group)
   int32_t layer = -1;
   int32_t heads = 0;
   model::NodeId node = -1;
   Problem problem;
   int64_t flops = 0;
-  int64_t macs = 0;     // multiply-accumulates of matmul and conv work only
-  int64_t params = 0;   // weight elements this op owns
+  int64_t macs = 0;    // multiply-accumulates of matmul and conv work only
+  int64_t params = 0;  // weight elements this op owns
   int64_t bytes_read = 0;
   int64_t bytes_written = 0;
   std::vector<TensorTraffic> traffic;
-  bool fused = false;   // folded/fused into its producer: no memory traffic of its own
+  bool fused = false;        // folded/fused into its producer: no memory traffic of its own
   bool unsupported = false;  // imported op tessera cannot cost
   std::vector<model::Shape> input_shapes, output_shapes;
 

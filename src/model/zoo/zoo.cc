@@ -1,4 +1,6 @@
 // Zoo registry and model resolution (issue #2 "Models are named ...").
+#include "tessera/model/zoo.h"
+
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -8,7 +10,6 @@
 #include "tessera/core/atomic_file.h"
 #include "tessera/core/error.h"
 #include "tessera/model/onnx_import.h"
-#include "tessera/model/zoo.h"
 
 namespace tessera::model {
 namespace {
@@ -34,7 +35,8 @@ const Registry& registry() {
 }
 
 bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 // Edit distance for "did you mean" hints.
@@ -94,7 +96,8 @@ void apply_overrides(ModelParams& params, const std::string& text) {
 std::string yaml_to_param_text(const YAML::Node& node) {
   if (node.IsScalar()) return node.as<std::string>();
   if (node.IsSequence()) {
-    bool flat = std::all_of(node.begin(), node.end(), [](const YAML::Node& n) { return n.IsScalar(); });
+    bool flat =
+        std::all_of(node.begin(), node.end(), [](const YAML::Node& n) { return n.IsScalar(); });
     if (flat) {
       std::string out = "[";
       for (size_t i = 0; i < node.size(); ++i) out += (i ? "," : "") + node[i].as<std::string>();
@@ -110,7 +113,8 @@ ModelHandle resolve_yaml(const std::string& path, const LoadOptions& options);
 
 ModelHandle resolve_named(const std::string& spec, const LoadOptions& options) {
   std::string name = spec.substr(0, spec.find(':'));
-  std::string overrides = spec.find(':') == std::string::npos ? "" : spec.substr(spec.find(':') + 1);
+  std::string overrides =
+      spec.find(':') == std::string::npos ? "" : spec.substr(spec.find(':') + 1);
   const ZooPreset* preset = nullptr;
   for (const auto& p : registry().presets)
     if (p.name == name) preset = &p;
@@ -122,7 +126,8 @@ ModelHandle resolve_named(const std::string& spec, const LoadOptions& options) {
       if (f.name == name) family = &f;
   }
   if (!family)
-    throw Error("unknown model '" + name + "'" + suggestion(name) + "; `tessera models` lists them");
+    throw Error("unknown model '" + name + "'" + suggestion(name) +
+                "; `tessera models` lists them");
   ModelHandle handle;
   handle.spec = spec;
   handle.family = family;
@@ -140,7 +145,8 @@ ModelHandle resolve_yaml(const std::string& path, const LoadOptions& options) {
   try {
     root = YAML::Load(read_file(path));
   } catch (const YAML::Exception& e) {
-    throw Error(path + ": malformed YAML: " + e.msg + " (line " + std::to_string(e.mark.line + 1) + ")");
+    throw Error(path + ": malformed YAML: " + e.msg + " (line " + std::to_string(e.mark.line + 1) +
+                ")");
   }
   if (!root.IsMap()) throw Error(path + ": a model file must be a YAML mapping");
   std::string base;
@@ -149,9 +155,12 @@ ModelHandle resolve_yaml(const std::string& path, const LoadOptions& options) {
     if (key != "family" && key != "preset" && key != "name" && key != "params")
       throw Error(path + ": unknown key '" + key + "' (expected family or preset, name, params)");
   }
-  if (root["preset"]) base = root["preset"].as<std::string>();
-  else if (root["family"]) base = root["family"].as<std::string>();
-  else throw Error(path + ": needs 'family:' or 'preset:'");
+  if (root["preset"])
+    base = root["preset"].as<std::string>();
+  else if (root["family"])
+    base = root["family"].as<std::string>();
+  else
+    throw Error(path + ": needs 'family:' or 'preset:'");
   ModelHandle handle;
   try {
     handle = resolve_named(base, options);

@@ -1,7 +1,8 @@
+#include "tessera/model/graph_builder.h"
+
 #include <gtest/gtest.h>
 
 #include "tessera/core/error.h"
-#include "tessera/model/graph_builder.h"
 #include "tessera/model/op_kind.h"
 #include "tessera/model/role.h"
 
