@@ -125,4 +125,13 @@ double positive_double(const ModelParams& params, const std::string& key, double
   return v;
 }
 
+std::vector<ParamSpec> image_model_params(const std::string& resolution,
+                                          std::vector<ParamSpec> specific) {
+  std::vector<ParamSpec> params = {{"batch", "1", "images per inference"},
+                                   {"resolution", resolution, "input height and width"}};
+  for (ParamSpec& spec : specific) params.push_back(std::move(spec));
+  params.push_back({"classes", "1000", "classifier outputs"});
+  return params;
+}
+
 }  // namespace tessera::model::zoo::cnn

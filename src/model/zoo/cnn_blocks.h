@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "tessera/model/graph_builder.h"
 #include "tessera/model/model_params.h"
@@ -59,5 +60,10 @@ int64_t round_repeats(int64_t repeats, double depth);
 
 // A positive double parameter (width/depth multipliers); throws tessera::Error otherwise.
 double positive_double(const ModelParams& params, const std::string& key, double max = 1e3);
+
+// The parameters every image model has — batch, resolution (default `resolution`) first and
+// classes last — around the family's own `specific` ones.
+std::vector<ParamSpec> image_model_params(const std::string& resolution,
+                                          std::vector<ParamSpec> specific);
 
 }  // namespace tessera::model::zoo::cnn

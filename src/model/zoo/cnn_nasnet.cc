@@ -202,15 +202,15 @@ FamilyGroup nasnet_group() {
   family.name = "nasnet-a";
   family.domain = Domain::Cnn;
   family.description = "NASNet-A (TF-slim layout): normal and reduction cells, no aux head";
-  family.params = {
-      {"batch", "1", "images per inference"},
-      {"resolution", "331", "input height and width"},
-      {"filters", "168", "filters of the first normal cells (doubled at each reduction)"},
-      {"cells", "18", "normal cells (reductions after 1/3 and 2/3 of them)"},
-      {"stem_multiplier", "3.0", "stem conv filters = 32 * this"},
-      {"skip_reduction_layer_input", "true", "a normal cell after a reduction skips it (Large)"},
-      {"classes", "1000", "classifier outputs"},
-  };
+  family.params = cnn::image_model_params(
+      "331",
+      {
+          {"filters", "168", "filters of the first normal cells (doubled at each reduction)"},
+          {"cells", "18", "normal cells (reductions after 1/3 and 2/3 of them)"},
+          {"stem_multiplier", "3.0", "stem conv filters = 32 * this"},
+          {"skip_reduction_layer_input", "true",
+           "a normal cell after a reduction skips it (Large)"},
+      });
   family.build = build_nasnet;
   FamilyGroup group;
   group.families.push_back(std::move(family));

@@ -155,14 +155,13 @@ FamilyGroup cnn_stages_group() {
   family.name = "cnn-stages";
   family.domain = Domain::Cnn;
   family.description = "CNN from a stage table (conv/mbconv/fused_mbconv/pool/head rows)";
-  family.params = {
-      {"batch", "1", "images per inference"},
-      {"resolution", "224", "input height and width"},
-      {"stages", "", "list of stages: {op, out, kernel, stride, repeats, expand, se, act}"},
-      {"width", "1.0", "width multiplier on every 'out' (rounded to multiples of 8)"},
-      {"depth", "1.0", "depth multiplier on every 'repeats' (rounded up)"},
-      {"classes", "1000", "classifier outputs"},
-  };
+  family.params = cnn::image_model_params(
+      "224",
+      {
+          {"stages", "", "list of stages: {op, out, kernel, stride, repeats, expand, se, act}"},
+          {"width", "1.0", "width multiplier on every 'out' (rounded to multiples of 8)"},
+          {"depth", "1.0", "depth multiplier on every 'repeats' (rounded up)"},
+      });
   family.build = build_cnn_stages;
   FamilyGroup group;
   group.families.push_back(std::move(family));

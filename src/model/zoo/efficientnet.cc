@@ -89,15 +89,13 @@ FamilyGroup efficientnet_families() {
   family.name = "efficientnet";
   family.domain = Domain::Cnn;
   family.description = "EfficientNet (MBConv + squeeze-excite, swish) with compound scaling";
-  family.params = {
-      {"batch", "1", "images per inference"},
-      {"resolution", "224", "input height and width"},
-      {"width", "1.0", "width coefficient (filters rounded to multiples of 8)"},
-      {"depth", "1.0", "depth coefficient (repeats rounded up)"},
-      {"se_ratio", "0.25", "squeeze-excite width / block input filters (0 = no SE)"},
-      {"activation", "swish", "relu, relu6, swish or none"},
-      {"classes", "1000", "classifier outputs"},
-  };
+  family.params = cnn::image_model_params(
+      "224", {
+                 {"width", "1.0", "width coefficient (filters rounded to multiples of 8)"},
+                 {"depth", "1.0", "depth coefficient (repeats rounded up)"},
+                 {"se_ratio", "0.25", "squeeze-excite width / block input filters (0 = no SE)"},
+                 {"activation", "swish", "relu, relu6, swish or none"},
+             });
   family.build = build_efficientnet;
   FamilyGroup group;
   group.families.push_back(std::move(family));

@@ -141,16 +141,15 @@ FamilyGroup efficientnet_x_group() {
   family.domain = Domain::Cnn;
   family.description =
       "EfficientNet-X (004): space-to-depth stem, fused MBConv, block-wise activations";
-  family.params = {
-      {"batch", "1", "images per inference"},
-      {"resolution", "224", "input height and width"},
-      {"width", "1.0", "width coefficient (filters rounded to multiples of 8)"},
-      {"depth", "1.0", "depth coefficient (repeats rounded up)"},
-      {"se_coefficient", "4", "multiplies the 0.25 squeeze-excite ratio"},
-      {"variant", "tpu", "tpu (swish in stem and fused stages) or gpu (ReLU everywhere)"},
-      {"lacs_phi", "0", "if > 0: width/depth/resolution from LACS (004 Table 2) at this phi"},
-      {"classes", "1000", "classifier outputs"},
-  };
+  family.params = cnn::image_model_params(
+      "224",
+      {
+          {"width", "1.0", "width coefficient (filters rounded to multiples of 8)"},
+          {"depth", "1.0", "depth coefficient (repeats rounded up)"},
+          {"se_coefficient", "4", "multiplies the 0.25 squeeze-excite ratio"},
+          {"variant", "tpu", "tpu (swish in stem and fused stages) or gpu (ReLU everywhere)"},
+          {"lacs_phi", "0", "if > 0: width/depth/resolution from LACS (004 Table 2) at this phi"},
+      });
   family.build = build_efficientnet_x;
   FamilyGroup group;
   group.families.push_back(std::move(family));

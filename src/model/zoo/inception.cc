@@ -133,11 +133,7 @@ FamilyGroup inception_families() {
   family.name = "inception-v3";
   family.domain = Domain::Cnn;
   family.description = "Inception-v3 (torchvision layout, no auxiliary classifier)";
-  family.params = {
-      {"batch", "1", "images per inference"},
-      {"resolution", "299", "input height and width"},
-      {"classes", "1000", "classifier outputs"},
-  };
+  family.params = cnn::image_model_params("299", {});
   family.build = build_inception_v3;
   FamilyGroup group;
   group.families.push_back(std::move(family));

@@ -62,12 +62,10 @@ FamilyGroup mobilenet_families() {
   family.name = "mobilenet-v2";
   family.domain = Domain::Cnn;
   family.description = "MobileNetV2: inverted residuals, linear bottlenecks, ReLU6";
-  family.params = {
-      {"batch", "1", "images per inference"},
-      {"resolution", "224", "input height and width"},
-      {"width", "1.0", "width multiplier (channels rounded to multiples of 8)"},
-      {"classes", "1000", "classifier outputs"},
-  };
+  family.params = cnn::image_model_params(
+      "224", {
+                 {"width", "1.0", "width multiplier (channels rounded to multiples of 8)"},
+             });
   family.build = build_mobilenet_v2;
   FamilyGroup group;
   group.families.push_back(std::move(family));

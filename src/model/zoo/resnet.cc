@@ -128,15 +128,15 @@ FamilyGroup resnet_families() {
   family.domain = Domain::Cnn;
   family.description =
       "ResNet with basic (18/34) or bottleneck (50+) blocks; conv, BN, ReLU unfused";
-  family.params = {
-      {"batch", "1", "images per inference"},
-      {"resolution", "224", "input height and width"},
-      {"depth", "50", "18, 34, 50, 101 or 152 (picks block type and default blocks)"},
-      {"blocks", "auto", "blocks per stage, 4 values (a/b/c/d); auto = from depth"},
-      {"width", "1.0", "multiplier on all channels (64*2^i per stage; rounded to multiples of 8)"},
-      {"stride_in_3x3", "false", "true = torchvision v1.5 (stride on the 3x3); false = v1"},
-      {"classes", "1000", "classifier outputs"},
-  };
+  family.params = cnn::image_model_params(
+      "224",
+      {
+          {"depth", "50", "18, 34, 50, 101 or 152 (picks block type and default blocks)"},
+          {"blocks", "auto", "blocks per stage, 4 values (a/b/c/d); auto = from depth"},
+          {"width", "1.0",
+           "multiplier on all channels (64*2^i per stage; rounded to multiples of 8)"},
+          {"stride_in_3x3", "false", "true = torchvision v1.5 (stride on the 3x3); false = v1"},
+      });
   family.build = build_resnet;
   FamilyGroup group;
   group.families.push_back(std::move(family));
