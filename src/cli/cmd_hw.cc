@@ -94,7 +94,11 @@ void setup(CLI::App& app, std::function<int()>& run) {
   show->callback([&run, show_name, show_yaml, measure, overrides] {
     run = [show_name, show_yaml, measure, overrides] {
       hw::Hardware hw;
-      if (*show_name == "host" && *measure) {
+      if (*measure && *show_name != "host") {
+        // Only the detected host has a bandwidth to measure; a preset's figures are published.
+        throw Error("--measure applies to the 'host' preset only, not '" + *show_name + "'");
+      }
+      if (*measure) {
         hw::HostDetectOptions o;
         o.measure_bandwidth = true;
         hw = hw::parse_hardware_yaml(
