@@ -203,12 +203,14 @@ class Lowerer {
     if (op == "Conv" || op == "ConvTranspose") return emit_conv(n);
     if (op == "MaxPool" || op == "AveragePool") return emit_pool(n);
     if (op == "GlobalAveragePool") {
-      if (dims(n.input(0)).size() != 4) return unsupported(n, "not 2-D");
+      const Shape& x = dims(n.input(0));
+      bool one_d = is_1d(x);
+      if (!one_d && x.size() != 4) return unsupported(n, "not 1-D or 2-D");
       Node g = make(OpKind::GlobalAvgPool, op);
-      g.inputs = {value(n.input(0))};
-      g.pool.kernel_h = dims(n.input(0))[2];
-      g.pool.kernel_w = dims(n.input(0))[3];
-      return add(std::move(g), {n.output(0)});
+      g.inputs = {spatial_input(n.input(0), one_d)};
+      g.pool.kernel_h = one_d ? 1 : x[2];
+      g.pool.kernel_w = x.back();
+      return add_spatial(std::move(g), n.output(0), one_d);
     }
     if (op == "BatchNormalization") {
       Node g = make(OpKind::BatchNorm, op);
@@ -403,9 +405,36 @@ class Lowerer {
     ids_[n.output(0)] = view_as(b_.graph().nodes.back().outputs[0], so, "/out");
   }
 
+  // 1-D convolutions and pools (Conv1d front ends of audio and sequence models) are 2-D ones
+  // with H = 1: tessera lowers them through the same loop nest instead of leaving them
+  // uncosted. Activations get costless views [N, C, L] <-> [N, C, 1, L]; a 1-D weight
+  // [K, C/g, R] is re-shaped in place to [K, C/g, 1, R] (same parameters).
+  static bool is_1d(const Shape& s) { return s.size() == 3; }
+  static Shape lift_1d(const Shape& s) { return Shape{s[0], s[1], 1, s[2]}; }
+
+  TensorId spatial_input(const std::string& name, bool one_d) {
+    TensorId id = value(name);
+    if (!one_d) return id;
+    if (view_.cls(name) == ValueClass::Weight) {
+      Shape& shape = b_.mutable_graph().tensors.at(static_cast<size_t>(id)).shape;
+      if (shape.size() == 3) shape = lift_1d(shape);
+      return id;
+    }
+    return view_as(id, lift_1d(dims(name)), "/as2d");
+  }
+
+  void add_spatial(Node g, const std::string& out, bool one_d) {
+    if (!one_d) return add(std::move(g), {out});
+    const Shape& y = dims(out);
+    b_.add_node(std::move(g), {lift_1d(checked_shape(y, out))});
+    ids_[out] = view_as(b_.graph().nodes.back().outputs[0], y, "/as1d");
+  }
+
   void emit_conv(const onnx::NodeProto& n) {
     const Shape &x = dims(n.input(0)), &w = dims(n.input(1)), &y = dims(n.output(0));
-    if (x.size() != 4 || w.size() != 4 || y.size() != 4) return unsupported(n, "not 2-D");
+    bool one_d = is_1d(x) && is_1d(w) && is_1d(y);
+    if (!one_d && (x.size() != 4 || w.size() != 4 || y.size() != 4))
+      return unsupported(n, "not 1-D or 2-D");
     bool transposed = n.op_type() == "ConvTranspose";
     Node g = make(transposed ? OpKind::ConvTranspose2d : OpKind::Conv2d, n.op_type());
     ConvAttrs& c = g.conv;
@@ -413,10 +442,16 @@ class Lowerer {
     if (c.groups <= 0) inconsistent("group " + std::to_string(c.groups));
     auto strides = attr_ints(n, "strides"), dil = attr_ints(n, "dilations"),
          pads = attr_ints(n, "pads");
-    if (strides.size() == 2) c.stride_h = strides[0], c.stride_w = strides[1];
-    if (dil.size() == 2) c.dilation_h = dil[0], c.dilation_w = dil[1];
-    if (pads.size() == 4)
-      c.pad_top = pads[0], c.pad_left = pads[1], c.pad_bottom = pads[2], c.pad_right = pads[3];
+    if (one_d) {
+      if (strides.size() == 1) c.stride_w = strides[0];
+      if (dil.size() == 1) c.dilation_w = dil[0];
+      if (pads.size() == 2) c.pad_left = pads[0], c.pad_right = pads[1];
+    } else {
+      if (strides.size() == 2) c.stride_h = strides[0], c.stride_w = strides[1];
+      if (dil.size() == 2) c.dilation_h = dil[0], c.dilation_w = dil[1];
+      if (pads.size() == 4)
+        c.pad_top = pads[0], c.pad_left = pads[1], c.pad_bottom = pads[2], c.pad_right = pads[3];
+    }
     int64_t in_per_group = transposed ? w[0] / c.groups : w[1];
     if (transposed ? w[0] != x[1] : x[1] != in_per_group * c.groups)
       inconsistent("input " + shape_text(x) + " has " + std::to_string(x[1]) +
@@ -432,28 +467,39 @@ class Lowerer {
           lo = auto_pad == "SAME_UPPER" ? total / 2 : total - total / 2;
           hi = total - lo;
         };
-        same(x[2], y[2], w[2], c.stride_h, c.dilation_h, c.pad_top, c.pad_bottom);
-        same(x[3], y[3], w[3], c.stride_w, c.dilation_w, c.pad_left, c.pad_right);
+        size_t last = x.size() - 1;
+        if (!one_d) same(x[2], y[2], w[2], c.stride_h, c.dilation_h, c.pad_top, c.pad_bottom);
+        same(x[last], y[last], w[last], c.stride_w, c.dilation_w, c.pad_left, c.pad_right);
       }
     }
-    for (const auto& in : n.input())
-      if (!in.empty()) g.inputs.push_back(value(in));
-    add(std::move(g), {n.output(0)});
+    for (int i = 0; i < n.input_size(); ++i) {
+      const std::string& in = n.input(i);
+      if (in.empty()) continue;
+      g.inputs.push_back(i < 2 ? spatial_input(in, one_d) : value(in));  // bias stays [K]
+    }
+    add_spatial(std::move(g), n.output(0), one_d);
   }
 
   void emit_pool(const onnx::NodeProto& n) {
     const Shape& x = dims(n.input(0));
     auto kernel = attr_ints(n, "kernel_shape"), strides = attr_ints(n, "strides"),
          pads = attr_ints(n, "pads");
-    if (x.size() != 4 || kernel.size() != 2) return unsupported(n, "not 2-D");
+    bool one_d = is_1d(x) && kernel.size() == 1;
+    if (!one_d && (x.size() != 4 || kernel.size() != 2)) return unsupported(n, "not 1-D or 2-D");
     Node g = make(n.op_type() == "MaxPool" ? OpKind::MaxPool : OpKind::AvgPool, n.op_type());
     PoolAttrs& p = g.pool;
-    p.kernel_h = kernel[0], p.kernel_w = kernel[1];
-    if (strides.size() == 2) p.stride_h = strides[0], p.stride_w = strides[1];
-    if (pads.size() == 4)
-      p.pad_top = pads[0], p.pad_left = pads[1], p.pad_bottom = pads[2], p.pad_right = pads[3];
-    g.inputs = {value(n.input(0))};
-    add(std::move(g), {n.output(0)});
+    if (one_d) {
+      p.kernel_h = 1, p.kernel_w = kernel[0];
+      if (strides.size() == 1) p.stride_w = strides[0];
+      if (pads.size() == 2) p.pad_left = pads[0], p.pad_right = pads[1];
+    } else {
+      p.kernel_h = kernel[0], p.kernel_w = kernel[1];
+      if (strides.size() == 2) p.stride_h = strides[0], p.stride_w = strides[1];
+      if (pads.size() == 4)
+        p.pad_top = pads[0], p.pad_left = pads[1], p.pad_bottom = pads[2], p.pad_right = pads[3];
+    }
+    g.inputs = {spatial_input(n.input(0), one_d)};
+    add_spatial(std::move(g), n.output(0), one_d);
   }
 
   void emit_fused(const FusedOp& f) {

@@ -204,5 +204,27 @@ TEST_F(TorchExports, CnnOpsAreAllCostedWithTheirRoles) {
     }
 }
 
+// Conv1d / MaxPool1d / AvgPool1d / GlobalAveragePool over [N, C, L] are costed as 2-D ops with
+// H = 1 (not left unsupported): MACs equal the closed form computed by the export script.
+TEST_F(TorchExports, OneDimensionalConvolutionsAndPools) {
+  Graph g = load("tiny_audio");
+  EXPECT_EQ(g.parameter_count(), expected_["tiny_audio"]["params"].get<int64_t>());
+  EXPECT_TRUE(g.unsupported_ops.empty());
+  workload::Workload w = workload::analyze_graph(g, {});
+  EXPECT_EQ(w.totals.macs, expected_["tiny_audio"]["macs"].get<int64_t>());
+  std::map<OpKind, int> kinds;
+  for (const Node& n : g.nodes) ++kinds[n.kind];
+  EXPECT_EQ(kinds[OpKind::Conv2d], 2);
+  EXPECT_EQ(kinds[OpKind::MaxPool], 1);
+  EXPECT_EQ(kinds[OpKind::AvgPool], 1);
+  EXPECT_EQ(kinds[OpKind::GlobalAvgPool], 1);
+  for (const Node& n : g.nodes)
+    if (n.kind == OpKind::Conv2d && n.conv.groups == 32) {
+      EXPECT_EQ(n.conv.dilation_w, 2);
+      EXPECT_EQ(n.conv.pad_left, 2);
+      EXPECT_EQ(n.conv.stride_h, 1);
+    }
+}
+
 }  // namespace
 }  // namespace tessera::model
