@@ -38,6 +38,8 @@ cmp "$TMP/a" "$TMP/b"
 "$BIN" map "$P" --mapper heuristic | grep -q "(Spatial-X)"
 "$BIN" map matmul:m=8,k=8,n=8 --mapper exhaustive --format json | $PY -c 'import json,sys; j=json.load(sys.stdin); assert j["valid"] > 0'
 "$BIN" map --list | grep -q genetic
+"$BIN" map --list | grep -q "^mip"
+"$BIN" map "$P" --mapper mip --format json | $PY -c 'import json,sys; j=json.load(sys.stdin); assert j["mapper"] == "mip" and j["valid"] >= 1 and j["best"]["valid"]' 
 
 # Distribution: CSV and SVG files, p10 and share in the JSON.
 "$BIN" map "$P" --distribution 3000 --full-array --csv "$TMP/d.csv" --svg "$TMP/d.svg" --format json > "$TMP/d.json"
