@@ -170,8 +170,9 @@ ChipEnergyBinding bind_chip_energy(const MapArch& arch, const chip::ChipReport& 
           "chip {}: level '{}' (role {}) matches {} of the chip's memories ({}); bind it with "
           "--chip-level {}=MEMORY or {}=spec",
           b.chip, level.name, level_role_name(lb.role),
-          candidates == nullptr ? "none" : std::to_string(candidates->size()), names_of(memories),
-          level.name, level.name));
+          candidates == nullptr || candidates->empty() ? "none"
+                                                       : std::to_string(candidates->size()),
+          names_of(memories), level.name, level.name));
     take(candidates->front());
     b.levels.push_back(lb);
   }

@@ -52,6 +52,9 @@ int multiplicity(int64_t n, int64_t prime) {
 struct Weights {
   double compute, dram, chip;
 };
+// A safety net only: the programs have tens of integer variables and solve in milliseconds;
+// a solve cut short by the limit would make the result depend on the machine's speed.
+constexpr double kSolveLimitS = 10;
 constexpr Weights kPortfolio[] = {{1, 1, 0.1}, {1, 0.3, 0.05}, {1, 3, 0.3}, {0.3, 1, 0.1}};
 
 // The MIP of one weighting; `capacity_scale[l]` shrinks level l's capacity after a decoded
@@ -283,7 +286,7 @@ MapperResult mip_mapping(const LoopProblem& p, const MapArch& arch, const MapCon
       std::array<double, kMaxLevels> scale;
       scale.fill(1.0);
       for (int attempt = 0; attempt < 8; ++attempt) {
-        std::optional<Mapping> m = solve(p, arch, c, skeleton, factors, w, scale, 2.0);
+        std::optional<Mapping> m = solve(p, arch, c, skeleton, factors, w, scale, kSolveLimitS);
         if (!m) break;
         int failing = -1;
         const Validity v = check_mapping(p, arch, *m, &failing);
