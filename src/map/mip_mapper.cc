@@ -66,6 +66,14 @@ std::optional<Mapping> solve(const LoopProblem& p, const MapArch& arch, const Ma
                              const Weights& w, const std::array<double, kMaxLevels>& scale,
                              double time_limit_s) {
   const int top = arch.num_levels - 1;
+  if (factors.empty()) {  // every bound is 1: nothing to allocate (and GLPK rejects 0 columns)
+    Mapping m = skeleton;
+    for (int l = 0; l < arch.num_levels; ++l) m.temporal[l].fill(1);
+    m.spatial_x.fill(1);
+    m.spatial_y.fill(1);
+    complete_outer_factors(p, arch, m);
+    return m;
+  }
   std::vector<Variable> vars;
   auto allowed = [&](int d, int slot) {
     if (slot == kAxisX) return ((c.spatial_x_dims >> d) & 1u) != 0;

@@ -70,6 +70,18 @@ TEST(MipMapper, DeterministicAndCompetitiveOnBertFfn) {
   EXPECT_LE(m1.best_cost.edp(), 1.5 * h.best_cost.edp());
 }
 
+TEST(MipMapper, DegenerateAndPrimeBounds) {
+  const MapArch a = make_arch(gemmini_like_hardware());
+  // All bounds 1: no prime to allocate, still one valid mapping.
+  const LoopProblem one = parse_loop_problem("matmul:m=1,k=1,n=1");
+  EXPECT_TRUE(map_problem(one, a, default_constraints(one, a), "mip", {}).best_cost.valid());
+  // Large primes cannot be split: they go whole to one temporal level (no spatial fan-out).
+  const LoopProblem primes = parse_loop_problem("matmul:m=97,k=101,n=103");
+  const MapperResult r = map_problem(primes, a, default_constraints(primes, a), "mip", {});
+  EXPECT_TRUE(r.best_cost.valid());
+  EXPECT_EQ(r.best_cost.macs, primes.macs);
+}
+
 TEST(MipMapper, RespectsFixedFactorsAndRejectsNonDividingOnes) {
   const LoopProblem p = parse_loop_problem("matmul:m=64,k=64,n=48");
   const MapArch a = make_arch(gemmini_like_hardware());
