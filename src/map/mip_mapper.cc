@@ -63,8 +63,8 @@ constexpr Weights kPortfolio[] = {{1, 1, 0.1}, {1, 0.3, 0.05}, {1, 3, 0.3}, {0.3
 // `skeleton`) or nothing when GLPK finds no integer solution.
 std::optional<Mapping> solve(const LoopProblem& p, const MapArch& arch, const MapConstraints& c,
                              const Mapping& skeleton, const std::vector<PrimeFactor>& factors,
-                             const Weights& w, const std::array<double, kMaxLevels>& scale,
-                             double time_limit_s) {
+                             const Weights& w, int favoured,
+                             const std::array<double, kMaxLevels>& scale, double time_limit_s) {
   const int top = arch.num_levels - 1;
   if (factors.empty()) {  // every bound is 1: nothing to allocate (and GLPK rejects 0 columns)
     Mapping m = skeleton;
@@ -178,14 +178,17 @@ std::optional<Mapping> solve(const LoopProblem& p, const MapArch& arch, const Ma
   for (int l = 0; l < top; ++l) {
     const ArchLevel& level = arch.levels[l];
     if (level.capacity_bytes <= 0) continue;
-    int kept = 0;
-    for (int t = 0; t < kTensors; ++t) kept += skeleton.keeps(l, t) ? 1 : 0;
+    // Shares: equal, or three times as much for the favoured tensor (a portfolio member).
+    double parts = 0;
+    for (int t = 0; t < kTensors; ++t)
+      if (skeleton.keeps(l, t)) parts += t == favoured ? 3.0 : 1.0;
     for (int t = 0; t < kTensors; ++t) {
       if (!skeleton.keeps(l, t)) continue;
       const double bytes =
           static_cast<double>(t == kOutputs ? arch.accumulator_bytes : arch.operand_bytes);
       const double share = static_cast<double>(level.capacity_bytes) * scale[l] /
-                           (level.double_buffered ? 2.0 : 1.0) / kept / bytes;
+                           (level.double_buffered ? 2.0 : 1.0) * (t == favoured ? 3.0 : 1.0) /
+                           parts / bytes;
       add_row(GLP_UP, 0, std::log(std::max(1.0, share)) + 1e-9, [&](const Variable& v) {
         const bool inside = v.slot >= 0 ? v.slot <= l : arch.spatial_level <= l;
         return inside && p.is_relevant(t, factors[v.factor].dim) ? log_p(v) : 0.0;
@@ -290,32 +293,34 @@ MapperResult mip_mapping(const LoopProblem& p, const MapArch& arch, const MapCon
   MapperResult result;
   result.mapper = "mip";
   for (const Mapping& skeleton : skeletons)
-    for (const Weights& w : kPortfolio) {
-      std::array<double, kMaxLevels> scale;
-      scale.fill(1.0);
-      for (int attempt = 0; attempt < 8; ++attempt) {
-        std::optional<Mapping> m = solve(p, arch, c, skeleton, factors, w, scale, kSolveLimitS);
-        if (!m) break;
-        int failing = -1;
-        const Validity v = check_mapping(p, arch, *m, &failing);
-        ++result.evaluated;
-        if (v == Validity::OverCapacity && failing >= 0) {
-          scale[failing] *= 0.5;  // the log-space share was optimistic here: tighten, re-solve
-          continue;
+    for (int favoured : {-1, static_cast<int>(kWeights), static_cast<int>(kInputs)})
+      for (const Weights& w : kPortfolio) {
+        std::array<double, kMaxLevels> scale;
+        scale.fill(1.0);
+        for (int attempt = 0; attempt < 8; ++attempt) {
+          std::optional<Mapping> m =
+              solve(p, arch, c, skeleton, factors, w, favoured, scale, kSolveLimitS);
+          if (!m) break;
+          int failing = -1;
+          const Validity v = check_mapping(p, arch, *m, &failing);
+          ++result.evaluated;
+          if (v == Validity::OverCapacity && failing >= 0) {
+            scale[failing] *= 0.5;  // the log-space share was optimistic here: tighten, re-solve
+            continue;
+          }
+          if (v != Validity::Valid) break;
+          NestResult cost;
+          choose_orders(p, arch, options.objective, *m, cost, result.evaluated);
+          ++result.valid;
+          if (!result.found || objective_value(cost, options.objective) <
+                                   objective_value(result.best_cost, options.objective)) {
+            result.found = true;
+            result.best = *m;
+            result.best_cost = cost;
+          }
+          break;
         }
-        if (v != Validity::Valid) break;
-        NestResult cost;
-        choose_orders(p, arch, options.objective, *m, cost, result.evaluated);
-        ++result.valid;
-        if (!result.found || objective_value(cost, options.objective) <
-                                 objective_value(result.best_cost, options.objective)) {
-          result.found = true;
-          result.best = *m;
-          result.best_cost = cost;
-        }
-        break;
       }
-    }
   if (!result.found)
     throw Error(fmt::format(
         "mip mapper: no feasible tiling of {} on {} (the array axes and buffer shares admit no "
