@@ -9,10 +9,9 @@
 //                                     as p·r ≥ p+r-1, so the constraint is conservative)
 // Objective (minimised, log domain): w_compute · log(temporal iterations) + w_dram · Σ_t log(DRAM
 // refetches of t) + w_chip · Σ_t log(on-chip refetches of t), a refetch being an irrelevant loop
-// above the level that keeps t. GLPK solves a small portfolio (weightings × buffer splits × bypass
-// skeletons); each solution is
-// decoded into a Mapping, its loop orders chosen per level by exact evaluation, and the mapping
-// with the best exact nest-analysis objective wins.
+// above the level that keeps t. GLPK solves a small portfolio (weightings × buffer splits ×
+// bypass skeletons); each solution is decoded into a Mapping, its loop orders are chosen per
+// level by exact evaluation, and the mapping with the best exact nest-analysis objective wins.
 #pragma once
 
 #include "tessera/map/mapper.h"
