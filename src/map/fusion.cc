@@ -51,15 +51,16 @@ int find_level(const MapArch& arch, const char* name) {
   return -1;
 }
 
-// Gemmini's own tile choice, tiled_matmul_auto in gemmini.h (WS, double-buffered: half the
-// scratchpad and half the accumulator per tile), in units of DIM×DIM blocks: start from the
-// square output tile the accumulator half allows (I = J = √(acc blocks)) and the K the
-// scratchpad half then allows, and grow K, J, I by one block each round while
-// (I·K + K·J)·DIM scratchpad rows and I·J·DIM accumulator rows fit. Its outer loops run
-// i0, j0, k0 (k innermost): partial sums stay in the accumulator across K tiles, and A and B
-// tiles are re-fetched per tile. With whole rows (fusion), J is the full N, I what the
-// accumulator half then holds, K what the scratchpad half then holds. Returns false when not
-// even one DIM-row block of whole rows fits (the caller falls back to sub-DIM row tiles).
+// Gemmini's own tile choice, tiled_matmul_auto in gemmini.h (the I-BERT version the survey ran,
+// WS, double-buffered: half the scratchpad and half the accumulator per tile), in units of
+// DIM×DIM blocks. Plain matmuls start from the square output tile the accumulator half allows
+// (I = J = √(acc blocks)) and the K the scratchpad partition allows; a matmul feeding LayerNorm
+// or Softmax (act = LAYERNORM/SOFTMAX) starts from I = 1, J = the whole row, K = 1. Then, round
+// robin, J, I and K each grow by one block while (I·K + K·J)·DIM scratchpad rows (and I·J·DIM
+// accumulator rows for I and J) fit. The outer loops run i0, j0, k0 (k innermost): partial sums
+// stay in the accumulator across K tiles, and A and B tiles are re-fetched per tile. Returns
+// false when not even one DIM-row block of whole rows fits (the caller then takes sub-DIM row
+// tiles).
 bool gemmini_auto_tiling(const LoopProblem& p, const MapArch& arch, bool whole_rows, Mapping& m) {
   const int acc = find_level(arch, "accumulator"), spad = find_level(arch, "scratchpad");
   const int dm = p.dim_index("M"), dn = p.dim_index("N"), dk = p.dim_index("K");
@@ -73,16 +74,11 @@ bool gemmini_auto_tiling(const LoopProblem& p, const MapArch& arch, bool whole_r
                 max_k = ceil_div(p.bound[dk], dim);
   auto spad_used = [&](int64_t i, int64_t j, int64_t k) { return (i * k + k * j) * dim; };
   auto acc_used = [&](int64_t i, int64_t j) { return i * j * dim; };
-  int64_t ti = 0, tj = 0, tk = 0;
-  if (whole_rows) {
-    tj = max_j;
-    ti = std::min(max_i, acc_rows / (tj * dim));
-    if (ti < 1) return false;
-    tk = std::min(max_k, spad_rows / ((ti + tj) * dim));
-    if (tk < 1) return false;
-  } else {
+  int64_t ti = 1, tj = max_j, tk = 1;
+  if (!whole_rows) {
+    // db_max_tile_i_j = √(accumulator-half blocks); db_max_tile_k = scratchpad-partition blocks
+    // (A and B each get half of the scratchpad half) / db_max_tile_i_j.
     const int64_t max_ij = static_cast<int64_t>(std::sqrt(static_cast<double>(acc_rows / dim)));
-    // db_max_tile_k: A and B each get one partition (half) of the scratchpad half.
     const int64_t max_tk = spad_rows / 2 / dim / std::max<int64_t>(1, max_ij);
     ti = std::min(max_i, max_ij);
     tj = std::min(max_j, max_ij);
@@ -92,12 +88,11 @@ bool gemmini_auto_tiling(const LoopProblem& p, const MapArch& arch, bool whole_r
   if (spad_used(ti, tj, tk) > spad_rows || acc_used(ti, tj) > acc_rows) return false;
   for (bool grew = true; grew;) {
     grew = false;
-    if (tk < max_k && spad_used(ti, tj, tk + 1) <= spad_rows) ++tk, grew = true;
-    if (!whole_rows && tj < max_j && spad_used(ti, tj + 1, tk) <= spad_rows &&
-        acc_used(ti, tj + 1) <= acc_rows)
+    if (tj < max_j && spad_used(ti, tj + 1, tk) <= spad_rows && acc_used(ti, tj + 1) <= acc_rows)
       ++tj, grew = true;
     if (ti < max_i && spad_used(ti + 1, tj, tk) <= spad_rows && acc_used(ti + 1, tj) <= acc_rows)
       ++ti, grew = true;
+    if (tk < max_k && spad_used(ti, tj, tk + 1) <= spad_rows) ++tk, grew = true;
   }
   // Onto tessera's levels: N and K blocks loop at the accumulator (the array's block), the
   // I·DIM rows of A stream through the PEs under each stationary weight block.

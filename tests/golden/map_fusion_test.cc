@@ -1,10 +1,12 @@
 // Fusion-optimised scheduling, survey 001 Sec. 5.5.2, Figs. 21-22: BERT-Base matmuls fused with
 // the Softmax / LayerNorm that follows, on Gemmini with I-BERT normalisation units
 // (gemmini-transformer preset, scratchpad held at 256 KB as in the paper, accumulator 128 / 256
-// KB). Both schedules use Gemmini's own tile choice (tiled_matmul_auto, gemmini.h): WS tiles are
-// double-buffered (half the scratchpad, half the accumulator per tile), tiles grow in 16×16
-// blocks, the outer loops run i0, j0, k0 with k innermost. Fused, the output row (N) is whole in
-// the accumulator half: rows per tile = ⌊accumulator / 2 / (N × 4 B) / 16⌋ × 16, and the
+// KB). Both schedules use Gemmini's own tile choice (tiled_matmul_auto in the I-BERT gemmini.h):
+// WS tiles are double-buffered (half the scratchpad, half the accumulator per tile), tiles grow
+// round robin (J, I, K) in 16×16 blocks, the outer loops run i0, j0, k0 with k innermost. Fused
+// (act = LAYERNORM/SOFTMAX: tile_I = 1, tile_J = the whole row, tile_K = 1, then grown), the
+// output row (N) is whole in the accumulator half: rows per tile = ⌊accumulator / 2 / (N × 4 B)
+// / 16⌋ × 16, and the
 // reduction tile K is what the scratchpad half (128 KB) then holds beside the K × 768 weight
 // panel: 160 (10 blocks). W_out (K = 768) and W2 (K = 3072): 16 rows per tile at 128 KB, 32 at
 // 256 KB; 5 and 20 K tiles.
