@@ -71,6 +71,30 @@ void BM_WholeModelBertBase(benchmark::State& state) {
 }
 BENCHMARK(BM_WholeModelBertBase)->Unit(benchmark::kMillisecond)->Iterations(1);
 
+// The CoSA-style MIP mapper on BERT-Base FFN W1: GLPK solves + decoding + order choice.
+void BM_MipBertFfnW1(benchmark::State& state) {
+  Setup s;
+  for (auto _ : state) {
+    MapperResult r = map_problem(s.problem, s.arch, s.constraints, "mip", SearchOptions{});
+    benchmark::DoNotOptimize(r.best_cost.cycles);
+  }
+}
+BENCHMARK(BM_MipBertFfnW1)->Unit(benchmark::kMillisecond);
+
+// Whole BERT-Base with energies from the Gemmini chip model (L2 and DRAM keep the spec's).
+void BM_WholeModelBertBaseChipEnergy(benchmark::State& state) {
+  Setup s;
+  omp_set_num_threads(2);
+  workload::Workload w = workload::analyze_model(model::resolve_model("bert-base:seq=512"),
+                                                 workload::AnalysisOptions{});
+  for (auto _ : state) {
+    ModelMapping mm =
+        map_workload(w, s.hw, "genetic", SearchOptions{}, {"gemmini", {"l2=spec", "dram=spec"}});
+    benchmark::DoNotOptimize(mm.energy_j);
+  }
+}
+BENCHMARK(BM_WholeModelBertBaseChipEnergy)->Unit(benchmark::kMillisecond)->Iterations(1);
+
 }  // namespace
 }  // namespace tessera::map
 

@@ -3,6 +3,7 @@
 #include "cli/command.h"
 #include "cli/evaluators.h"
 #include "cli/output.h"
+#include "tessera/core/error.h"
 #include "tessera/perf/evaluator.h"
 #include "tessera/report/cost_report.h"
 
@@ -13,12 +14,18 @@ struct EstimateArgs {
   CostSetup setup;
   std::string evaluator = "roofline";
   bool show_ops = false;
+  std::string chip;                      // --evaluator mapped: energies from this chip model
+  std::vector<std::string> chip_levels;  // LEVEL=MEMORY|dram|spec
   OutputOptions output;
 };
 
 int run_estimate(const EstimateArgs& args) {
   EvaluatorOptions options;
   options.analytical.fuse_nonlinear = args.setup.fuse_nonlinear;
+  if ((!args.chip.empty() || !args.chip_levels.empty()) && args.evaluator != "mapped")
+    throw Error("--chip and --chip-level apply to --evaluator mapped only");
+  options.mapped_chip = args.chip;
+  options.mapped_chip_levels = args.chip_levels;
   auto evaluator = make_evaluator(args.evaluator, options);
   CostInputs in = load_cost_inputs(args.setup);
   perf::ModelCost cost = perf::evaluate_workload(*evaluator, in.workload, in.hardware);
@@ -39,6 +46,10 @@ void setup(CLI::App& app, std::function<int()>& run) {
   app.add_option("--evaluator", args->evaluator, "Evaluator:\n" + evaluator_help())
       ->capture_default_str();
   app.add_flag("--ops", args->show_ops, "Table output: list every op");
+  app.add_option("--chip", args->chip,
+                 "--evaluator mapped: energies from this chip model (preset or YAML)");
+  app.add_option("--chip-level", args->chip_levels,
+                 "--evaluator mapped: bind a level to a chip memory, LEVEL=MEMORY|dram|spec");
   add_output_options(app, args->output);
   run = [args] { return run_estimate(*args); };
 }

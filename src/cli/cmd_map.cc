@@ -24,6 +24,7 @@ namespace {
 struct MapArgs {
   std::string problem, hw = "gemmini", mapper = "genetic", objective = "edp";
   std::string constraints, mapping, dataflow, csv, svg, model;
+  map::EnergySource energy;  // --chip, --chip-level
   int64_t samples = 10000, max_evals = 5'000'000, distribution = 0;
   int population = 100, generations = 100, threads = 0;
   uint64_t seed = 1;
@@ -108,11 +109,26 @@ int run_map(const MapArgs& a) {
                                              : map::fusion_study_table(study));
     return 0;
   }
-  map::MapArch arch = map::make_arch(hardware);
+  map::MapArch arch = map::make_arch_with_energy(hardware, a.energy);
+  // Which chip component each level's energy came from (printed with the result).
+  std::string energy_note;
+  nlohmann::json energy_json;
+  if (!a.energy.chip.empty()) {
+    const map::ChipEnergyBinding b =
+        map::chip_energy_for(map::make_arch(hardware), a.energy.chip, a.energy.level_bindings);
+    energy_note = map::chip_energy_table_text(b);
+    energy_json = {{"chip", b.chip}, {"mac_pj", b.mac_pj}};
+    for (const auto& l : b.levels)
+      energy_json["levels"].push_back({{"level", l.level},
+                                       {"role", std::string(map::level_role_name(l.role))},
+                                       {"source", l.source},
+                                       {"read_pj_per_byte", l.read_pj_per_byte},
+                                       {"write_pj_per_byte", l.write_pj_per_byte}});
+  }
   if (!a.model.empty()) {
     model::ModelHandle handle = model::resolve_model(a.model, to_load_options(a.model_options));
     workload::Workload w = workload::analyze_model(handle, workload::AnalysisOptions{});
-    map::ModelMapping mm = map::map_workload(w, hardware, a.mapper, search_options(a));
+    map::ModelMapping mm = map::map_workload(w, hardware, a.mapper, search_options(a), a.energy);
     emit(a.output, a.output.format == "json" ? map::model_mapping_json(mm).dump(2)
                                              : map::model_mapping_table(mm));
     return 0;
@@ -139,12 +155,15 @@ int run_map(const MapArgs& a) {
                          progress_printer());
     if (isatty(STDERR_FILENO)) std::cerr << "\n";
   }
-  if (a.output.format == "json")
-    emit(a.output, map::mapper_result_json(p, arch, r).dump(2));
-  else if (a.output.format == "yaml")
+  if (a.output.format == "json") {
+    nlohmann::json j = map::mapper_result_json(p, arch, r);
+    if (!energy_json.is_null()) j["energy_source"] = energy_json;
+    emit(a.output, j.dump(2));
+  } else if (a.output.format == "yaml") {
     emit(a.output, map::mapping_to_yaml(p, arch, r.best));
-  else
-    emit(a.output, map::mapper_result_table(p, arch, r));
+  } else {
+    emit(a.output, map::mapper_result_table(p, arch, r) + energy_note);
+  }
   return 0;
 }
 
@@ -186,6 +205,10 @@ void setup(CLI::App& app, std::function<int()>& run) {
       "--full-array", a->full_array,
       "pin the array's spatial factors (Gemmini DIMxDIM tiles, as Timeloop's Gemmini spec)");
   app.add_flag("--list", a->list, "list the mappers");
+  app.add_option("--chip", a->energy.chip,
+                 "take energies from this chip model (preset or YAML; levels bound by role)");
+  app.add_option("--chip-level", a->energy.level_bindings,
+                 "bind a level to a chip memory: LEVEL=MEMORY|dram|spec (repeatable)");
   add_model_options(app, a->model_options);
   app.add_option("--format", a->output.format, "table, json or yaml (the best mapping)")
       ->check(CLI::IsMember({"table", "json", "yaml"}))

@@ -19,6 +19,9 @@ namespace tessera::cli {
 
 struct EvaluatorOptions {
   perf::AnalyticalOptions analytical;
+  // mapped: energies from a chip model (map/chip_energy.h), levels bound LEVEL=MEMORY|dram|spec.
+  std::string mapped_chip;
+  std::vector<std::string> mapped_chip_levels;
 };
 
 std::vector<std::string> evaluator_names();

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
+#include "tessera/core/checked_math.h"
 #include "tessera/core/error.h"
 #include "tessera/map/reference_hardware.h"
 
@@ -42,23 +45,93 @@ hw::Hardware with_buffers(const hw::Hardware& base, int64_t accumulator_bytes) {
   return h;
 }
 
+int find_level(const MapArch& arch, const char* name) {
+  for (int l = 0; l < arch.num_levels; ++l)
+    if (arch.levels[l].name == name) return l;
+  return -1;
+}
+
+// Gemmini's own tile choice, tiled_matmul_auto in gemmini.h (the I-BERT version the survey ran,
+// WS, double-buffered: half the scratchpad and half the accumulator per tile), in units of
+// DIM×DIM blocks. Plain matmuls start from the square output tile the accumulator half allows
+// (I = J = √(acc blocks)) and the K the scratchpad partition allows; a matmul feeding LayerNorm
+// or Softmax (act = LAYERNORM/SOFTMAX) starts from I = 1, J = the whole row, K = 1. Then, round
+// robin, J, I and K each grow by one block while (I·K + K·J)·DIM scratchpad rows (and I·J·DIM
+// accumulator rows for I and J) fit. The outer loops run i0, j0, k0 (k innermost): partial sums
+// stay in the accumulator across K tiles, and A and B tiles are re-fetched per tile. Returns
+// false when not even one DIM-row block of whole rows fits (the caller then takes sub-DIM row
+// tiles).
+bool gemmini_auto_tiling(const LoopProblem& p, const MapArch& arch, bool whole_rows, Mapping& m) {
+  const int acc = find_level(arch, "accumulator"), spad = find_level(arch, "scratchpad");
+  const int dm = p.dim_index("M"), dn = p.dim_index("N"), dk = p.dim_index("K");
+  if (acc < 0 || spad < 0 || dm < 0 || arch.array_rows != arch.array_cols) return false;
+  const int64_t dim = arch.array_rows;
+  const int64_t bytes_per_spad_row = dim * arch.operand_bytes;
+  const int64_t bytes_per_acc_row = dim * arch.accumulator_bytes;
+  const int64_t spad_rows = arch.levels[spad].capacity_bytes / bytes_per_spad_row / 2;
+  const int64_t acc_rows = arch.levels[acc].capacity_bytes / bytes_per_acc_row / 2;
+  const int64_t max_i = ceil_div(p.bound[dm], dim), max_j = ceil_div(p.bound[dn], dim),
+                max_k = ceil_div(p.bound[dk], dim);
+  auto spad_used = [&](int64_t i, int64_t j, int64_t k) { return (i * k + k * j) * dim; };
+  auto acc_used = [&](int64_t i, int64_t j) { return i * j * dim; };
+  int64_t ti = 1, tj = max_j, tk = 1;
+  if (!whole_rows) {
+    // db_max_tile_i_j = √(accumulator-half blocks); db_max_tile_k = scratchpad-partition blocks
+    // (A and B each get half of the scratchpad half) / db_max_tile_i_j.
+    const int64_t max_ij = static_cast<int64_t>(std::sqrt(static_cast<double>(acc_rows / dim)));
+    const int64_t max_tk = spad_rows / 2 / dim / std::max<int64_t>(1, max_ij);
+    ti = std::min(max_i, max_ij);
+    tj = std::min(max_j, max_ij);
+    tk = std::min(max_k, max_tk);
+    if (ti < 1 || tj < 1 || tk < 1) return false;
+  }
+  if (spad_used(ti, tj, tk) > spad_rows || acc_used(ti, tj) > acc_rows) return false;
+  for (bool grew = true; grew;) {
+    grew = false;
+    if (tj < max_j && spad_used(ti, tj + 1, tk) <= spad_rows && acc_used(ti, tj + 1) <= acc_rows)
+      ++tj, grew = true;
+    if (ti < max_i && spad_used(ti + 1, tj, tk) <= spad_rows && acc_used(ti + 1, tj) <= acc_rows)
+      ++ti, grew = true;
+    if (tk < max_k && spad_used(ti, tj, tk + 1) <= spad_rows) ++tk, grew = true;
+  }
+  // Onto tessera's levels: N and K blocks loop at the accumulator (the array's block), the
+  // I·DIM rows of A stream through the PEs under each stationary weight block.
+  // (`m` comes from heuristic_mapping: keeps, fan-out and loop orders stay; M's local level is
+  // where the dataflow lets it iterate, the PE registers for WS.)
+  int m_level = arch.spatial_level;
+  for (int l = arch.spatial_level; l >= 0; --l)
+    if (m.temporal[l][dm] > 1) m_level = l;
+  for (int l = 0; l < arch.num_levels; ++l)
+    m.temporal[l][dm] = m.temporal[l][dn] = m.temporal[l][dk] = 1;
+  m.temporal[m_level][dm] =
+      std::min(p.bound[dm], ti * dim) / std::max<int64_t>(1, m.spatial_x[dm] * m.spatial_y[dm]);
+  m.temporal[arch.spatial_level][dn] =
+      ceil_div(std::min(p.bound[dn], tj * dim), m.spatial_x[dn] * m.spatial_y[dn]);
+  m.temporal[arch.spatial_level][dk] =
+      ceil_div(std::min(p.bound[dk], tk * dim), m.spatial_x[dk] * m.spatial_y[dk]);
+  complete_outer_factors(p, arch, m);
+  return check_mapping(p, arch, m) == Validity::Valid;
+}
+
 ScheduleCost schedule(const FusionPair& pair, const hw::Hardware& hw, bool fused) {
   ScheduleCost s;
   MapArch arch = make_arch(hw);
   // Non-fused: the int32 scores leave for DRAM wide, to be read back by the unit.
   if (!fused) arch.final_output_bytes = arch.accumulator_bytes;
-  // Fused: the unit normalises the finished rows of one output tile while the array accumulates
-  // the next, so both tiles must be resident: the accumulator is split into two halves, and the
-  // full-row tile (N pinned below) gets half its rows. Without this the latency hiding assumed
-  // below would need the unit and the array to share one tile's storage.
-  if (fused)
-    for (int l = 0; l < arch.num_levels; ++l)
-      if (arch.levels[l].name == "accumulator") arch.levels[l].double_buffered = true;
+  // Gemmini double-buffers its WS tiles (tiled_matmul_auto: half the accumulator, half the
+  // scratchpad per tile). Fused, that is also what lets the unit normalise the finished rows of
+  // one output tile while the array accumulates the next.
+  for (int l = 0; l < arch.num_levels; ++l)
+    if (arch.levels[l].name == "accumulator") arch.levels[l].double_buffered = true;
   const LoopProblem& p = pair.matmul;
   MapConstraints c = default_constraints(p, arch);
   const int row_dim = p.dim_index("N"), m_dim = p.dim_index("M");
   uint32_t pinned = fused ? (1u << row_dim) : 0u;
   Mapping m = heuristic_mapping(p, arch, c, pinned);
+  // Gemmini's own tile sizes where whole DIM-row blocks fit; tessera's generalised heuristic
+  // (sub-DIM row tiles, weights streamed from L2) otherwise.
+  Mapping gemmini = m;
+  if (gemmini_auto_tiling(p, arch, fused, gemmini)) m = gemmini;
   NestResult r = analyze_nest(p, arch, m);
   if (!r.valid() && fused) {
     // Rows too long to keep the weights' row panel on chip: stream weights from L2 instead.
@@ -72,6 +145,7 @@ ScheduleCost schedule(const FusionPair& pair, const hw::Hardware& hw, bool fused
     r = analyze_nest(p, arch, m);
   }
   s.mapping = m;
+  s.loop_nest = format_loop_nest(p, arch, m);
   if (!r.valid()) {
     s.feasible = false;
     return s;
@@ -162,7 +236,8 @@ nlohmann::json fusion_study_json(const std::vector<FusionCase>& cases) {
                             {"matmul_cycles", s.matmul_cycles},
                             {"nonlinear_exposed_cycles", s.nonlinear_cycles},
                             {"total_cycles", s.total_cycles},
-                            {"matmul_dram_cycles", s.matmul_dram_cycles}};
+                            {"matmul_dram_cycles", s.matmul_dram_cycles},
+                            {"loop_nest", s.loop_nest}};
     };
     out.push_back({{"pair", c.pair},
                    {"seq", c.seq},

@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "tessera/core/error.h"
+#include "tessera/map/mip_mapper.h"
 
 namespace tessera::map {
 
@@ -111,6 +112,7 @@ MapperResult map_problem(const LoopProblem& problem, const MapArch& arch,
       throw Error(fmt::format("heuristic mapping is {}", validity_name(r.best_cost.validity)));
     return r;
   }
+  if (mapper == "mip") return mip_mapping(problem, arch, constraints, options);
   MapSpace space(problem, arch, constraints);
   std::unique_ptr<Search> search = make_search(mapper, space, options);
   MapperResult r = run_search(space, *search, options, nullptr, progress);

@@ -72,10 +72,21 @@ perf::Cost vector_op_cost(const workload::Op& op, const hw::Hardware& hw,
   return perf::AnalyticalEvaluator().evaluate(op, hw, context);
 }
 
+MapArch make_arch_with_energy(const hw::Hardware& hw, const EnergySource& energy) {
+  MapArch arch = make_arch(hw);
+  if (energy.chip.empty()) {
+    if (!energy.level_bindings.empty())
+      throw Error("chip level bindings given without a chip (--chip NAME|FILE)");
+    return arch;
+  }
+  return apply_chip_energy(arch, chip_energy_for(arch, energy.chip, energy.level_bindings));
+}
+
 ModelMapping map_workload(const workload::Workload& w, const hw::Hardware& hw,
-                          const std::string& mapper, const SearchOptions& options) {
+                          const std::string& mapper, const SearchOptions& options,
+                          const EnergySource& energy) {
   auto start = std::chrono::steady_clock::now();
-  const MapArch arch = make_arch(hw);
+  const MapArch arch = make_arch_with_energy(hw, energy);
   ModelMapping mm;
   mm.model = w.model;
   mm.hardware = arch.name;
@@ -142,12 +153,20 @@ std::string model_mapping_table(const ModelMapping& m) {
   return out;
 }
 
-MappedEvaluator::MappedEvaluator(std::string mapper, SearchOptions options)
-    : cache_(std::move(mapper), options) {}
+MappedEvaluator::MappedEvaluator(std::string mapper, SearchOptions options, EnergySource energy)
+    : cache_(std::move(mapper), options), energy_(std::move(energy)) {}
 
 perf::Cost MappedEvaluator::evaluate(const workload::Op& op, const hw::Hardware& hw,
                                      const perf::EvalContext& context) const {
   MapArch arch = make_arch(hw);
+  if (!energy_.chip.empty()) {
+    std::lock_guard<std::mutex> lock(binding_mutex_);
+    auto it = bindings_.find(hw.name);
+    if (it == bindings_.end())
+      it = bindings_.emplace(hw.name, chip_energy_for(arch, energy_.chip, energy_.level_bindings))
+               .first;
+    arch = apply_chip_energy(arch, it->second);
+  }
   if (op.problem.kind == workload::ProblemKind::Matmul ||
       op.problem.kind == workload::ProblemKind::Conv) {
     if (!hw.pe_array && arch.num_levels < 2) {

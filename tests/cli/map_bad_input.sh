@@ -52,6 +52,17 @@ expect_error "factors of" map matmul:m=64,k=64,n=16 --mapping "$TMP/m2.yaml"
 printf 'levels: [{level: dram, temporal: {M: 1, K: 1, N: 1}}, {level: scratchpad, temporal: {M: 64, K: 64, N: 16}, keep: [weights, inputs]}]\n' > "$TMP/m3.yaml"
 expect_error "over capacity at level scratchpad" map matmul:m=64,k=64,n=16 --mapping "$TMP/m3.yaml" --hw "$TMP/small.yaml"
 
+# The MIP mapper allocates prime factors: a fixed factor must divide its bound.
+printf 'levels: {scratchpad: {temporal: {K: 3}}}\n' > "$TMP/c7.yaml"
+expect_error "fixed factor 3 of K at scratchpad does not divide its bound 64" map matmul:m=64,k=64,n=16 --mapper mip --constraints "$TMP/c7.yaml"
+
+# Energies from a chip model: levels it cannot price, bad bindings, unknown chips.
+expect_error "level 'l2' (role shared buffer)" map matmul:m=64,k=64,n=16 --hw gemmini-like --chip gemmini
+expect_error "no DRAM interface" map matmul:m=64,k=64,n=16 --hw gemmini-like --chip gemmini --chip-level l2=spec
+expect_error "has no memory 'sram'" map matmul:m=64,k=64,n=16 --hw gemmini-like --chip gemmini --chip-level l2=sram
+expect_error "without a chip" map matmul:m=64,k=64,n=16 --chip-level l2=spec
+expect_error "nochip" map matmul:m=64,k=64,n=16 --chip nochip
+
 # Fusion study on hardware without normalisation units.
 expect_error "no special-function unit" map --fusion-study --hw gemmini
 exit $fail

@@ -38,6 +38,8 @@ cmp "$TMP/a" "$TMP/b"
 "$BIN" map "$P" --mapper heuristic | grep -q "(Spatial-X)"
 "$BIN" map matmul:m=8,k=8,n=8 --mapper exhaustive --format json | $PY -c 'import json,sys; j=json.load(sys.stdin); assert j["valid"] > 0'
 "$BIN" map --list | grep -q genetic
+"$BIN" map --list | grep -q "^mip"
+"$BIN" map "$P" --mapper mip --format json | $PY -c 'import json,sys; j=json.load(sys.stdin); assert j["mapper"] == "mip" and j["valid"] >= 1 and j["best"]["valid"]' 
 
 # Distribution: CSV and SVG files, p10 and share in the JSON.
 "$BIN" map "$P" --distribution 3000 --full-array --csv "$TMP/d.csv" --svg "$TMP/d.svg" --format json > "$TMP/d.json"
@@ -48,4 +50,17 @@ $PY -c 'import json,sys; d=json.load(open(sys.argv[1]))["distribution"]; assert 
 # Whole model and fusion study.
 "$BIN" map --model bert-base:seq=128 --format json | $PY -c 'import json,sys; j=json.load(sys.stdin); assert j["latency_s"] > 0 and j["energy_j"] > 0 and j["distinct_problems"] >= 4'
 "$BIN" map --fusion-study | grep -q "MHA QxK + Softmax"
+
+# Energies from the chip model: same mapping and latency, the chip's energies, the binding shown.
+"$BIN" map "$P" --mapper heuristic --format json > "$TMP/spec.json"
+"$BIN" map "$P" --mapper heuristic --chip tpu-v1 --chip-level scratchpad=unified_buffer --chip-level l2=spec --format json > "$TMP/chip.json"
+$PY -c '
+import json,sys
+s=json.load(open(sys.argv[1])); c=json.load(open(sys.argv[2]))
+assert s["best"]["latency_s"] == c["best"]["latency_s"]
+assert s["best"]["energy_j"] != c["best"]["energy_j"]
+src={l["level"]: l["source"] for l in c["energy_source"]["levels"]}
+assert src["accumulator"] == "memory:accumulators" and src["dram"] == "memory_controller", src
+' "$TMP/spec.json" "$TMP/chip.json"
+"$BIN" map --model bert-base:seq=128 --mapper heuristic --chip gemmini --chip-level l2=spec --chip-level dram=spec --format json | $PY -c 'import json,sys; j=json.load(sys.stdin); assert j["energy_j"] > 0 and "chip:gemmini" in j["hardware"]'
 echo ok

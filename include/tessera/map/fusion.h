@@ -1,6 +1,7 @@
 // Fusion-aware scheduling of a matmul with the Softmax or LayerNorm that follows it (survey 001
-// Sec. 5.5.2, Figs. 21-22) on hardware with normalisation units. Non-fused: Gemmini's default
-// heuristic maps the matmul alone, its int32 outputs go to DRAM and the unit reads them back.
+// Sec. 5.5.2, Figs. 21-22) on hardware with normalisation units. Both schedules take Gemmini's
+// own tiles (tiled_matmul_auto: double-buffered WS tiles in 16×16 blocks, k innermost at DRAM).
+// Non-fused: the matmul alone, its int32 outputs go to DRAM and the unit reads them back.
 // Fused: whole output rows must be resident in the accumulator (tile constraint), the unit
 // normalises finished rows while the array computes the next ones (latency hiding, so the
 // accumulator holds two row tiles: double-buffered), and the intermediate DRAM round trip
@@ -30,6 +31,7 @@ struct ScheduleCost {
   double total_cycles = 0;
   double matmul_dram_cycles = 0;  // the matmul's DRAM traffic / bandwidth (overlaps its compute)
   Mapping mapping;
+  std::string loop_nest;  // the mapping as Fig. 17 prints it
 };
 
 struct FusionCase {

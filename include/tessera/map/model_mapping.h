@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "tessera/map/chip_energy.h"
 #include "tessera/map/mapper.h"
 #include "tessera/perf/evaluator.h"
 #include "tessera/workload/analysis.h"
@@ -55,20 +56,34 @@ perf::Cost cost_from_nest(const MapArch& arch, const NestResult& r);
 perf::Cost vector_op_cost(const workload::Op& op, const hw::Hardware& hw,
                           const perf::EvalContext& context);
 
+// Where the mapper's energies come from: the hardware spec (chip empty) or a chip model
+// (preset or YAML) bound to the spec's levels by role (chip_energy.h).
+struct EnergySource {
+  std::string chip;
+  std::vector<std::string> level_bindings;  // LEVEL=MEMORY|dram|spec
+};
+// The spec's arch with the energy source's energies.
+MapArch make_arch_with_energy(const hw::Hardware& hw, const EnergySource& energy);
+
 ModelMapping map_workload(const workload::Workload& w, const hw::Hardware& hw,
-                          const std::string& mapper, const SearchOptions& options);
+                          const std::string& mapper, const SearchOptions& options,
+                          const EnergySource& energy = {});
 nlohmann::json model_mapping_json(const ModelMapping& m);
 std::string model_mapping_table(const ModelMapping& m);
 
 class MappedEvaluator final : public perf::Evaluator {
  public:
-  explicit MappedEvaluator(std::string mapper = "genetic", SearchOptions options = {});
+  explicit MappedEvaluator(std::string mapper = "genetic", SearchOptions options = {},
+                           EnergySource energy = {});
   std::string_view name() const override { return "mapped"; }
   perf::Cost evaluate(const workload::Op& op, const hw::Hardware& hw,
                       const perf::EvalContext& context) const override;
 
  private:
   mutable MappingCache cache_;
+  EnergySource energy_;
+  mutable std::mutex binding_mutex_;  // the chip is evaluated once per hardware, not per op
+  mutable std::map<std::string, ChipEnergyBinding> bindings_;
 };
 
 }  // namespace tessera::map
