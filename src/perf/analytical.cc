@@ -28,16 +28,6 @@ MatrixShape matrix_shape(const workload::Op& op) {
   return {c.groups, c.n * c.p * c.q, c.c / c.groups * c.r * c.s, c.k / c.groups};
 }
 
-double path_bandwidth(const hw::Hardware& hw) {
-  double bw = hw.dram().bandwidth_bytes_per_s;
-  bool beyond = false;
-  for (const auto& level : hw.memory) {
-    if (beyond) bw = std::min(bw, level.bandwidth_bytes_per_s);
-    if (level.name == "scratchpad") beyond = true;
-  }
-  return bw;
-}
-
 int64_t wide_bytes(const hw::Hardware& hw) {
   return hw.pe_array ? model::dtype_bytes(hw.pe_array->accumulator_dtype) : 4;
 }
@@ -101,6 +91,9 @@ Cost evaluate_matrix(const workload::Op& op, const hw::Hardware& hw, const workl
       other_bytes += static_cast<double>(tr.bytes);  // bias: read once
     }
   }
+  // A bias that enters the accumulator as a full matrix (Gemmini's D) is read once per output.
+  if (other_bytes > 0 && hw.pe_array->bias_matrix_bytes > 0)
+    other_bytes = static_cast<double>(s.batch * s.m * s.n) * hw.pe_array->bias_matrix_bytes;
   bool wide = w && options.wide_outputs_before_nonlinear && emits_wide(*w, index);
   bool handed_on = w && output_fused(*w, index, hw, options);
   if (wide && !handed_on) out_bytes = out_elements * static_cast<double>(wide_bytes(hw));
@@ -113,7 +106,7 @@ Cost evaluate_matrix(const workload::Op& op, const hw::Hardware& hw, const workl
                      ? 1.0
                      : per_item),
       out_bytes / per_item, operand_element);
-  double bw = path_bandwidth(hw);
+  double bw = tile_bandwidth(hw);
   double traffic = t.traffic_bytes + other_bytes;
   double compute_s = t.compute_cycles / hw.clock_hz;
   double memory_s = traffic / bw;
@@ -192,7 +185,7 @@ Cost AnalyticalEvaluator::evaluate(const workload::Op& op, const hw::Hardware& h
   }
   double read = 0, write = 0;
   vector_bytes(op, hw, w, index, options_, read, write);
-  double bw = path_bandwidth(hw);
+  double bw = tile_bandwidth(hw);
   if (p.unit == Unit::Host) {
     apply_host_time(host_time(op, hw), op, hw, cost);
     set_traffic(cost, hw, read, write, static_cast<double>(op.flops));

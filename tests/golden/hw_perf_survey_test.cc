@@ -53,23 +53,26 @@ double group_latency(const Evaluated& r, const std::string& group) {
   return 0;
 }
 
-// 001 Table 5. Totals agree within 3% at every length (the paper's totals include the same
-// Softmax/LayerNorm traffic at 32 bits). Per op:
+// 001 Table 5. Every projection is reproduced exactly at every length (square 1024 x 1024
+// output tiles from the 4 MiB accumulator, A re-read once per column tile, B once per row tile,
+// and the bias entering the accumulator as an M x N 8-bit matrix, Gemmini's D; see the preset).
 //  - Q x K and score x V: tessera counts 2*M*K*N FLOPs; the paper counts M*N*(2K-1) for these
-//    bias-free products (25.4 = 25.6 x 127/128 exactly), so tessera is 1/(2K) higher, and at
-//    l = 4096 score x V re-reads V 4x in the paper but 1x here (the 4096 x 64 output fits).
-//  - projections: the paper's bytes include a second read of the input activation that no
-//    square tiling explains (W_Q at l = 128: 9 x 98304 bytes where input + weights + output
-//    = 8 x 98304); tessera reads it once, so it is up to 36% higher. The ordering the paper
-//    draws from the table holds: W_out (32-bit output) < W_Q, and Q x K is the lowest.
+//    bias-free products (25.4 = 25.6 x 127/128 exactly), so tessera is 1/(2K) higher.
+//  - Totals: pinned at tessera's values (98.65 / 103.76 / 46.41, 2%), 7% / 7% / 1.4% below the
+//    paper. Solving the paper's totals for the non-matmul bytes gives 36 bytes per l x d element
+//    plus 5 per Softmax element (h x l^2) in every length; tessera's non-matmul ops move 48 and 5:
+//    Softmax (4 B in, 1 B out), LayerNorm x 2 (5 B each), GELU on 4 l x d (5 B each) agree, and
+//    the 12-byte difference is the two residual adds, which read W_out's / W_2's 32-bit output
+//    (4 + 1 B in, 4 B out) in tessera, while the paper's totals are consistent with 8-bit adds
+//    (3 B), although the same paper gives W_out a 32-bit output because a nonlinear op follows.
 TEST(HwPerfSurveyTable5, NonIdealIntensityOfBertBase) {
   struct Row {
     int64_t seq;
-    double wq, qk, sv, wout, w1, w2, total;
+    double wq, qk, sv, wout, w1, w2, total, tessera_total;
   };
-  const Row paper[] = {{128, 170.670, 25.400, 63.750, 128.000, 130.723, 186.182, 106.110},
-                       {512, 341.333, 29.882, 102.300, 204.800, 211.862, 409.6, 111.122},
-                       {4096, 409.6, 30.788, 118.710, 227.556, 236.308, 512.000, 47.067}};
+  const Row paper[] = {{128, 170.670, 25.400, 63.750, 128.000, 130.723, 186.182, 106.110, 98.65},
+                       {512, 341.333, 29.882, 102.300, 204.800, 211.862, 409.6, 111.122, 103.76},
+                       {4096, 409.6, 30.788, 118.710, 227.556, 236.308, 512.000, 47.067, 46.41}};
   for (const Row& p : paper) {
     SCOPED_TRACE(p.seq);
     Evaluated r = run("bert-base:seq=" + std::to_string(p.seq));
@@ -82,13 +85,12 @@ TEST(HwPerfSurveyTable5, NonIdealIntensityOfBertBase) {
         "W_out %6.2f (%6.2f)  W1 %6.2f (%6.2f)  W2 %6.2f (%6.2f)  total %6.2f (%6.2f)\n",
         static_cast<long long>(p.seq), wq, p.wq, qk, p.qk, sv, p.sv, wout, p.wout, w1, p.w1, w2,
         p.w2, total, p.total);
-    EXPECT_NEAR(total, p.total, 0.03 * p.total);
+    EXPECT_NEAR(total, p.tessera_total, 0.02 * p.tessera_total);
+    EXPECT_LT(total, p.total);
     EXPECT_NEAR(qk, p.qk, 0.02 * p.qk);
-    EXPECT_NEAR(sv, p.sv, (p.seq == 4096 ? 0.06 : 0.01) * p.sv);
-    for (auto [mine, theirs] : {std::pair{wq, p.wq}, {wout, p.wout}, {w1, p.w1}, {w2, p.w2}}) {
-      EXPECT_GE(mine, theirs * 0.99);
-      EXPECT_LE(mine, theirs * 1.37);
-    }
+    EXPECT_NEAR(sv, p.sv, 0.01 * p.sv);
+    for (auto [mine, theirs] : {std::pair{wq, p.wq}, {wout, p.wout}, {w1, p.w1}, {w2, p.w2}})
+      EXPECT_NEAR(mine, theirs, 0.002 * theirs);
     EXPECT_LT(wout, wq);
     EXPECT_LT(qk, std::min({wq, sv, wout, w1, w2}));
     // Non-ideal below ideal (Table 3 / Fig. 6) for the model as a whole.

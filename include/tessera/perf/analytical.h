@@ -51,4 +51,8 @@ MatmulTiling best_matmul_tiling(const hw::Hardware& hw, int64_t batch, int64_t m
                                 int64_t n, double a_bytes, double b_bytes, double out_bytes,
                                 double operand_bytes_per_element);
 
+// Bandwidth of the tile traffic: the slowest level beyond the scratchpad, and the DMA engine's
+// outstanding-request limit (hw::Dma) where the spec gives one.
+double tile_bandwidth(const hw::Hardware& hw);
+
 }  // namespace tessera::perf
