@@ -99,6 +99,26 @@ TEST(Analytical, WideOutputBeforeNonlinearAndTiling) {
   EXPECT_GE(t.compute_cycles, 1024.0 * 1024 * 1024 / 256);
 }
 
+// Gemmini's microarchitecture in the model: output tiles from half the accumulator (80 x 80 of
+// int32 in 64 KiB, multiples of the array side), the DMA's request limit below the bus, and a
+// blocking-cache host whose memory stalls add to its compute.
+TEST(Analytical, GemminiTilesDmaAndHost) {
+  hw::Hardware hw = hw::load_hardware("gemmini");
+  MatmulTiling t = best_matmul_tiling(hw, 1, 1024, 1024, 1024, 1 << 20, 1 << 20, 1 << 22, 1);
+  EXPECT_EQ(t.tile_m, 80);
+  EXPECT_EQ(t.tile_n, 80);
+  EXPECT_EQ(t.tile_k % 16, 0);
+  EXPECT_DOUBLE_EQ(tile_bandwidth(hw), 16 * 64 / 100e-9);
+  EXPECT_DOUBLE_EQ(tile_bandwidth(hw::load_hardware("gemmini", {"dma.latency_s=10e-9"})), 16e9);
+  workload::Workload w = small_workload(128, 64, 64);
+  Cost softmax = AnalyticalEvaluator().evaluate(w.ops[1], hw, {&w, 1});
+  ASSERT_EQ(softmax.unit, "host");
+  double compute = 128.0 * 64 * hw.host->cycles_per_element.at(model::OpKind::Softmax) / 1e9;
+  EXPECT_NEAR(softmax.breakdown_s.at("host"),
+              compute + 128.0 * 64 * (4 + 4 + 4 + 4 + 4 + 1) / hw.host->bandwidth_bytes_per_s,
+              1e-12);
+}
+
 TEST(Analytical, FusionRemovesTheRoundTrip) {
   workload::Workload w = small_workload(256, 256, 256);
   hw::Hardware hw = hw::load_hardware("gemmini-transformer");
