@@ -119,6 +119,24 @@ TEST(Analytical, GemminiTilesDmaAndHost) {
               1e-12);
 }
 
+// Energy charges every level the spec gives energies for: MACs, DRAM, the L2 the DRAM traffic
+// passes through, the scratchpad (operand fills and reads) and the accumulator (partial sums
+// once per array-deep block of K).
+TEST(Analytical, EnergyCountsOnChipLevels) {
+  workload::Workload w = small_workload(256, 256, 256);
+  hw::Hardware hw = hw::load_hardware("gemmini");
+  Cost mm = AnalyticalEvaluator().evaluate(w.ops[0], hw, {&w, 0});
+  double sum = 0;
+  for (const auto& [name, j] : mm.energy_by_component_j) sum += j;
+  EXPECT_NEAR(sum, mm.energy_j, 1e-15);
+  for (const char* level : {"compute", "dram", "l2", "scratchpad", "accumulator"})
+    EXPECT_GT(mm.energy_by_component_j.count(level) ? mm.energy_by_component_j.at(level) : 0, 0)
+        << level;
+  // 256 x 256 int32 partial sums, written and read back once per 16-deep block of K = 256.
+  EXPECT_NEAR(mm.energy_by_component_j.at("accumulator"), 256.0 * 256 * 4 * 16 * 2 * 1.25e-12,
+              1e-15);
+}
+
 TEST(Analytical, FusionRemovesTheRoundTrip) {
   workload::Workload w = small_workload(256, 256, 256);
   hw::Hardware hw = hw::load_hardware("gemmini-transformer");
