@@ -148,22 +148,24 @@ TEST(HwPerfSurveyAppendixA5, LatencyBreakdownTrends) {
 
 // 001 App. A.5: without fusion ResNet-50 runs 1.28x faster than BERT-Base(128); nonlinear ops
 // take 32.4% of ResNet-50's runtime; fusing BatchNorm+ReLU into the convolutions gives 1.32x.
-// Gap: the paper's runtime ratio equals its MOPs ratio (1.28x fewer MOPs, same paragraph), the
-// signature of a configuration that is memory-bound for both models; Fig. 11's PE size and
-// bandwidth are not in the text. On survey-analytical (16x16 at 1 GHz, 16 GB/s: ridge 32
-// ops/byte) the convolutions and projections are compute-bound, so the FLOPs ratio (3.07x)
-// dominates: tessera 2.57x, 18.2% and 1.14x, pinned at 5%. The direction of every claim holds,
-// and a 4x wider array (memory-bound, checked below) moves all three towards the paper.
+// The text states no array size or bandwidth for these runs (Fig. 11's values are in the
+// figure); survey-analytical keeps Gemmini's 16x16 at 1 GHz and 16 GB/s (ridge 32 ops/byte),
+// where convolutions and projections are compute-bound: tessera 2.54x, 17.9%, 1.14x (pinned 5%).
+// Gap, by claim:
+//  - 1.28x is exactly the *ideal* MOPs ratio of Tables 3-4 (0.14 / 0.11 GB). With the paper's
+//    own non-ideal BERT traffic (Table 5 total: 22.42 GFLOPs / 106.11 = 211 MB, 1.9x ResNet's
+//    ideal 0.11 GB) no bandwidth and no array size gives 1.28x; tessera's ratio stays above
+//    1.8x across 16 -> 1 GB/s (checked below), so this number is not reproducible from the
+//    paper's model as described.
+//  - share and fusion speedup depend on the unstated bandwidth: they rise as DRAM slows and
+//    bracket the paper's 32.4% / 1.32x between 16 and 4 GB/s (checked below; ~6 GB/s would
+//    match, but no published parameter says so, so the preset keeps 16 GB/s).
 TEST(HwPerfSurveyAppendixA5, ResNet50AgainstBertBase) {
-  auto figures = [](const std::string& hw_override) {
+  auto figures = [](const std::vector<std::string>& overrides) {
     auto go = [&](const std::string& model, workload::Fusion fusion) {
       workload::AnalysisOptions options;
       options.fusion = fusion;
       Evaluated r{workload::analyze_model(model::resolve_model(model), options), {}};
-      std::vector<std::string> overrides;
-      if (!hw_override.empty())
-        overrides = {"pe_array.rows=" + hw_override, "pe_array.cols=" + hw_override,
-                     "pe_array.fill_drain_cycles=" + hw_override};
       r.cost = evaluate_workload(AnalyticalEvaluator(), r.w,
                                  hw::load_hardware("survey-analytical", overrides));
       return r;
@@ -179,20 +181,30 @@ TEST(HwPerfSurveyAppendixA5, ResNet50AgainstBertBase) {
                                  nonlinear / unfused.cost.total.latency_s,
                                  unfused.cost.total.latency_s / fused.cost.total.latency_s};
   };
-  auto [ratio, share, speedup] = figures("");
+  auto [ratio, share, speedup] = figures({});
   std::printf(
       "BERT-Base(128)/ResNet-50 %.2fx (paper 1.28x), ResNet nonlinear share %.1f%% "
       "(paper 32.4%%), fusion speedup %.2fx (paper 1.32x)\n",
       ratio, 100 * share, speedup);
-  EXPECT_NEAR(ratio, 2.57, 0.05 * 2.57);
-  EXPECT_NEAR(share, 0.182, 0.05 * 0.182);
+  EXPECT_NEAR(ratio, 2.54, 0.05 * 2.54);
+  EXPECT_NEAR(share, 0.179, 0.05 * 0.179);
   EXPECT_NEAR(speedup, 1.14, 0.05 * 1.14);
   EXPECT_GT(ratio, 1.0);  // ResNet-50 is faster despite being a CNN with 3x fewer FLOPs
-  auto [wide_ratio, wide_share, wide_speedup] = figures("64");
+  auto [wide_ratio, wide_share, wide_speedup] =
+      figures({"pe_array.rows=64", "pe_array.cols=64", "pe_array.fill_drain_cycles=64"});
   std::printf("64x64 array: %.2fx, %.1f%%, %.2fx\n", wide_ratio, 100 * wide_share, wide_speedup);
   EXPECT_LT(wide_ratio, ratio);
   EXPECT_GT(wide_share, share);
   EXPECT_GT(wide_speedup, speedup);
+  for (const char* bw : {"8e9", "4e9", "2e9", "1e9"}) {
+    auto [r, sh, sp] = figures({std::string("dram.bandwidth_bytes_per_s=") + bw});
+    std::printf("%s B/s: %.2fx, %.1f%%, %.2fx\n", bw, r, 100 * sh, sp);
+    EXPECT_GT(r, 1.8) << bw;
+    if (std::string(bw) == "4e9") {
+      EXPECT_GT(sh, 0.324);
+      EXPECT_GT(sp, 1.32);
+    }
+  }
 }
 
 // Figs. 31-32: the GPT-2 decoder generating l tokens (KV cache, closed forms) is slower than
