@@ -241,6 +241,7 @@ Cost AnalyticalEvaluator::evaluate(const workload::Op& op, const hw::Hardware& h
       break;
   }
   double read = 0, write = 0;
+  OnChipBytes on_chip;
   vector_bytes(op, hw, w, index, options_, read, write);
   double bw = tile_bandwidth(hw);
   if (p.unit == Unit::Host) {
@@ -271,9 +272,14 @@ Cost AnalyticalEvaluator::evaluate(const workload::Op& op, const hw::Hardware& h
     set_traffic(cost, hw, read, write, static_cast<double>(op.flops));
     cost.unit = "special";
     cost.note = sfu.name + (fused ? " (fused)" : "");
+    // The unit reads its operands from the accumulator once per pass (001 Sec. 3.4.4); what
+    // came from DRAM was written there first.
+    on_chip.accumulator_write = read;
+    on_chip.accumulator_read = passes * static_cast<double>(op.problem.vector.elements) *
+                               static_cast<double>(wide_bytes(hw));
   }
   cost.cycles = cost.latency_s * hw.clock_hz;
-  add_energy(op, hw, read, write, cost);
+  add_energy(op, hw, read, write, cost, on_chip);
   return cost;
 }
 

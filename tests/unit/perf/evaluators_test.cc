@@ -135,6 +135,13 @@ TEST(Analytical, EnergyCountsOnChipLevels) {
   // 256 x 256 int32 partial sums, written and read back once per 16-deep block of K = 256.
   EXPECT_NEAR(mm.energy_by_component_j.at("accumulator"), 256.0 * 256 * 4 * 16 * 2 * 1.25e-12,
               1e-15);
+  // The I-BERT normaliser reads the accumulator once per pass (3 for Softmax), after the
+  // 32-bit input has been written there.
+  Cost softmax =
+      AnalyticalEvaluator().evaluate(w.ops[1], hw::load_hardware("gemmini-transformer"), {&w, 1});
+  ASSERT_EQ(softmax.unit, "special");
+  EXPECT_NEAR(softmax.energy_by_component_j.at("accumulator"),
+              (256.0 * 256 * 4 + 3 * 256.0 * 256 * 4) * 1.25e-12, 1e-15);
 }
 
 TEST(Analytical, FusionRemovesTheRoundTrip) {
