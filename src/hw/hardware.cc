@@ -16,6 +16,11 @@ std::string_view dataflow_name(Dataflow d) {
   return "ws";
 }
 
+double Dma::bandwidth_bytes_per_s() const {
+  if (latency_s <= 0 || max_in_flight_requests <= 0 || request_bytes <= 0) return 0;
+  return static_cast<double>(max_in_flight_requests * request_bytes) / latency_s;
+}
+
 double PeakRates::at(model::DType type) const {
   auto it = ops_per_s.find(type);
   return it == ops_per_s.end() ? 0.0 : it->second;

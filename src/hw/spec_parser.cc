@@ -15,8 +15,8 @@ namespace tessera::hw {
 namespace {
 
 const std::vector<std::string> kRootKeys = {
-    "name",   "description", "kind",          "clock_hz", "matrix",  "vector",
-    "memory", "pe_array",    "special_units", "host",     "sources", "efficiency"};
+    "name",     "description",   "kind", "clock_hz", "matrix",     "vector", "memory",
+    "pe_array", "special_units", "host", "sources",  "efficiency", "dma"};
 const std::vector<std::string> kLevelKeys = {"name",
                                              "capacity_bytes",
                                              "bandwidth_bytes_per_s",
@@ -36,7 +36,10 @@ const std::vector<std::string> kPeKeys = {"rows",
                                           "accumulator_dtype",
                                           "fill_drain_cycles",
                                           "mac_energy_pj",
-                                          "register_bytes_per_pe"};
+                                          "register_bytes_per_pe",
+                                          "bias_matrix_bytes"};
+const std::vector<std::string> kDmaKeys = {"max_in_flight_requests", "request_bytes", "latency_s",
+                                           "source"};
 const std::vector<std::string> kUnitKeys = {"name", "ops", "elements_per_cycle", "dtype", "passes"};
 const std::vector<std::string> kHostKeys = {"name",
                                             "peak_flops_per_s",
@@ -44,7 +47,8 @@ const std::vector<std::string> kHostKeys = {"name",
                                             "quantize_s_per_element",
                                             "dequantize_s_per_element",
                                             "clock_hz",
-                                            "cycles_per_element"};
+                                            "cycles_per_element",
+                                            "blocking_cache"};
 const std::vector<std::string> kDtypeNames = {"int8", "int16", "int32", "fp16", "bf16", "fp32"};
 const std::vector<std::string> kTensorNames = {"weights", "inputs", "outputs"};
 
@@ -138,8 +142,20 @@ PeArray parse_pe_array(const YAML::Node& node, const std::string& origin) {
   pe.fill_drain_cycles = r.integer("fill_drain_cycles", -1);
   pe.mac_energy_pj = r.number("mac_energy_pj", 0);
   pe.register_bytes_per_pe = r.integer("register_bytes_per_pe", 0);
+  pe.bias_matrix_bytes = r.number("bias_matrix_bytes", 0);
   r.finish(kPeKeys);
   return pe;
+}
+
+Dma parse_dma(const YAML::Node& node, const std::string& origin) {
+  MapReader r(node, origin, "dma");
+  Dma dma;
+  dma.max_in_flight_requests = r.integer("max_in_flight_requests", 0);
+  dma.request_bytes = r.integer("request_bytes", 0);
+  dma.latency_s = r.number("latency_s", 0);
+  r.string("source");
+  r.finish(kDmaKeys);
+  return dma;
 }
 
 std::map<model::OpKind, double> parse_op_numbers(const YAML::Node& node, const std::string& where) {
@@ -181,6 +197,7 @@ HostCpu parse_host(const YAML::Node& node, const std::string& origin) {
   host.quantize_s_per_element = r.number("quantize_s_per_element", 0);
   host.dequantize_s_per_element = r.number("dequantize_s_per_element", 0);
   host.clock_hz = r.number("clock_hz", 0);
+  host.blocking_cache = r.boolean("blocking_cache", false);
   host.cycles_per_element =
       parse_op_numbers(r.node("cycles_per_element"), r.where("cycles_per_element"));
   r.finish(kHostKeys);
@@ -240,6 +257,7 @@ Hardware parse_hardware_yaml(const std::string& text, const std::string& origin)
             parse_unit(units[i], origin, "special_units[" + std::to_string(i) + "]"));
     }
     if (YAML::Node host = r.node("host")) hw.host = parse_host(host, origin);
+    if (YAML::Node dma = r.node("dma")) hw.dma = parse_dma(dma, origin);
     hw.sources = parse_string_map(r.node("sources"), r.where("sources"));
     for (const auto& [k, v] : parse_string_map(r.node("efficiency"), r.where("efficiency"))) {
       const std::vector<std::string> classes = {"matmul", "conv", "depthwise", "vector", "default"};

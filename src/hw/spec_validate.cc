@@ -46,6 +46,8 @@ void validate_pe_array(const Hardware& hw, const std::string& o) {
                                      " array is absurdly large");
   if (pe.fill_drain_cycles < -1) spec_error(o + ": pe_array.fill_drain_cycles", "must be >= 0");
   require_non_negative(pe.mac_energy_pj, o + ": pe_array.mac_energy_pj");
+  if (pe.bias_matrix_bytes < 0 || pe.bias_matrix_bytes > 8)
+    spec_error(o + ": pe_array.bias_matrix_bytes", "must be 0 (bias vector) to 8 bytes");
   require_positive(hw.clock_hz, o + ": clock_hz", "an accelerator's clock");
   const MemoryLevel* level = operand_level(hw);
   if (!level)
@@ -122,6 +124,13 @@ void validate_hardware(const Hardware& hw, const std::string& o) {
       spec_error(o + ": host.clock_hz", "cycles_per_element needs the host's clock");
     for (const auto& [op, cycles] : host.cycles_per_element)
       require_non_negative(cycles, o + ": host.cycles_per_element");
+  }
+  if (hw.dma) {
+    require_positive(static_cast<double>(hw.dma->max_in_flight_requests),
+                     o + ": dma.max_in_flight_requests", "request count");
+    require_positive(static_cast<double>(hw.dma->request_bytes), o + ": dma.request_bytes",
+                     "request size");
+    require_positive(hw.dma->latency_s, o + ": dma.latency_s", "latency");
   }
   for (const auto& [op_class, e] : hw.efficiency)
     if (!(e > 0 && e <= 1))

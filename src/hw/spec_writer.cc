@@ -121,6 +121,8 @@ std::string hardware_to_yaml(const Hardware& hw) {
       out << YAML::Key << "mac_energy_pj" << YAML::Value << number_text(pe.mac_energy_pj);
     if (pe.register_bytes_per_pe > 0)
       out << YAML::Key << "register_bytes_per_pe" << YAML::Value << pe.register_bytes_per_pe;
+    if (pe.bias_matrix_bytes > 0)
+      out << YAML::Key << "bias_matrix_bytes" << YAML::Value << number_text(pe.bias_matrix_bytes);
     out << YAML::EndMap;
   }
   if (!hw.special_units.empty()) {
@@ -153,6 +155,14 @@ std::string hardware_to_yaml(const Hardware& hw) {
     if (host.clock_hz > 0)
       out << YAML::Key << "clock_hz" << YAML::Value << number_text(host.clock_hz);
     emit_op_numbers(out, "cycles_per_element", host.cycles_per_element);
+    if (host.blocking_cache) out << YAML::Key << "blocking_cache" << YAML::Value << true;
+    out << YAML::EndMap;
+  }
+  if (hw.dma) {
+    out << YAML::Key << "dma" << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << "max_in_flight_requests" << YAML::Value << hw.dma->max_in_flight_requests;
+    out << YAML::Key << "request_bytes" << YAML::Value << hw.dma->request_bytes;
+    out << YAML::Key << "latency_s" << YAML::Value << number_text(hw.dma->latency_s);
     out << YAML::EndMap;
   }
   if (!hw.efficiency.empty()) {

@@ -28,16 +28,6 @@ MatrixShape matrix_shape(const workload::Op& op) {
   return {c.groups, c.n * c.p * c.q, c.c / c.groups * c.r * c.s, c.k / c.groups};
 }
 
-double path_bandwidth(const hw::Hardware& hw) {
-  double bw = hw.dram().bandwidth_bytes_per_s;
-  bool beyond = false;
-  for (const auto& level : hw.memory) {
-    if (beyond) bw = std::min(bw, level.bandwidth_bytes_per_s);
-    if (level.name == "scratchpad") beyond = true;
-  }
-  return bw;
-}
-
 int64_t wide_bytes(const hw::Hardware& hw) {
   return hw.pe_array ? model::dtype_bytes(hw.pe_array->accumulator_dtype) : 4;
 }
@@ -61,18 +51,72 @@ bool output_fused(const workload::Workload& w, size_t i, const hw::Hardware& hw,
   return false;
 }
 
+// Bytes that move inside the accelerator for one op (energy only; not DRAM traffic).
+struct OnChipBytes {
+  double scratchpad_read = 0, scratchpad_write = 0, accumulator_read = 0, accumulator_write = 0;
+};
+
+double level_energy_j(const hw::MemoryLevel* level, double read_bytes, double write_bytes) {
+  if (!level) return 0;
+  return (read_bytes * level->read_energy_pj_per_byte +
+          write_bytes * level->write_energy_pj_per_byte) *
+         1e-12;
+}
+
+// MACs, DRAM, the levels between the scratchpad and DRAM (the DRAM traffic passes through
+// them), the scratchpad and the accumulator, each at the spec's per-byte energies.
 void add_energy(const workload::Op& op, const hw::Hardware& hw, double read_bytes,
-                double write_bytes, Cost& cost) {
+                double write_bytes, Cost& cost, const OnChipBytes& on_chip = {}) {
   const hw::MemoryLevel& dram = hw.dram();
   double mac_pj = hw.pe_array ? hw.pe_array->mac_energy_pj : 0;
   if (mac_pj <= 0 && dram.read_energy_pj_per_byte <= 0) return;
   double compute_j = static_cast<double>(op.macs) * mac_pj * 1e-12;
-  double memory_j =
-      (read_bytes * dram.read_energy_pj_per_byte + write_bytes * dram.write_energy_pj_per_byte) *
-      1e-12;
   cost.energy_by_component_j["compute"] = compute_j;
-  cost.energy_by_component_j[dram.name] = memory_j;
-  cost.energy_j = compute_j + memory_j;
+  cost.energy_j = compute_j;
+  auto charge = [&cost](const std::string& name, double joules) {
+    if (joules <= 0) return;
+    cost.energy_by_component_j[name] += joules;
+    cost.energy_j += joules;
+  };
+  charge(dram.name, level_energy_j(&dram, read_bytes, write_bytes));
+  bool beyond = false;
+  for (const auto& level : hw.memory) {
+    if (beyond && &level != &dram)
+      charge(level.name, level_energy_j(&level, read_bytes, write_bytes));
+    if (level.name == "scratchpad") beyond = true;
+  }
+  if (const hw::MemoryLevel* sp = hw.find_level("scratchpad"))
+    charge(sp->name, level_energy_j(sp, on_chip.scratchpad_read, on_chip.scratchpad_write));
+  if (const hw::MemoryLevel* acc = hw.find_level("accumulator"))
+    charge(acc->name, level_energy_j(acc, on_chip.accumulator_read, on_chip.accumulator_write));
+}
+
+// Scratchpad and accumulator bytes of a tiled matmul. The stationary operand is read from the
+// scratchpad once per tile that reloads it; the streamed one once per array-wide block of the
+// other dimension; partial sums are written and read back once per array-deep block of K.
+OnChipBytes matmul_on_chip_bytes(const hw::Hardware& hw, const MatmulTiling& t, int64_t batch,
+                                 int64_t m, int64_t k, int64_t n, double a_total, double b_total,
+                                 double operand_reads, double acc_element_bytes) {
+  const hw::PeArray& pe = *hw.pe_array;
+  auto ceil_div = [](int64_t a, int64_t b) { return static_cast<double>((a + b - 1) / b); };
+  OnChipBytes bytes;
+  bytes.scratchpad_write = operand_reads;  // every operand byte from DRAM lands here
+  switch (pe.dataflow) {
+    case hw::Dataflow::WeightStationary:
+      bytes.scratchpad_read = a_total * ceil_div(n, pe.cols) + b_total * ceil_div(m, t.tile_m);
+      break;
+    case hw::Dataflow::OutputStationary:
+      bytes.scratchpad_read = a_total * ceil_div(n, pe.cols) + b_total * ceil_div(m, pe.rows);
+      break;
+    case hw::Dataflow::InputStationary:
+      bytes.scratchpad_read = a_total * ceil_div(n, t.tile_n) + b_total * ceil_div(m, pe.cols);
+      break;
+  }
+  double partial_sums =
+      static_cast<double>(batch * m * n) * acc_element_bytes * ceil_div(k, pe.rows);
+  bytes.accumulator_write = partial_sums;
+  bytes.accumulator_read = partial_sums;
+  return bytes;
 }
 
 void set_traffic(Cost& cost, const hw::Hardware& hw, double read_bytes, double write_bytes,
@@ -101,6 +145,9 @@ Cost evaluate_matrix(const workload::Op& op, const hw::Hardware& hw, const workl
       other_bytes += static_cast<double>(tr.bytes);  // bias: read once
     }
   }
+  // A bias that enters the accumulator as a full matrix (Gemmini's D) is read once per output.
+  if (other_bytes > 0 && hw.pe_array->bias_matrix_bytes > 0)
+    other_bytes = static_cast<double>(s.batch * s.m * s.n) * hw.pe_array->bias_matrix_bytes;
   bool wide = w && options.wide_outputs_before_nonlinear && emits_wide(*w, index);
   bool handed_on = w && output_fused(*w, index, hw, options);
   if (wide && !handed_on) out_bytes = out_elements * static_cast<double>(wide_bytes(hw));
@@ -113,7 +160,7 @@ Cost evaluate_matrix(const workload::Op& op, const hw::Hardware& hw, const workl
                      ? 1.0
                      : per_item),
       out_bytes / per_item, operand_element);
-  double bw = path_bandwidth(hw);
+  double bw = tile_bandwidth(hw);
   double traffic = t.traffic_bytes + other_bytes;
   double compute_s = t.compute_cycles / hw.clock_hz;
   double memory_s = traffic / bw;
@@ -132,7 +179,10 @@ Cost evaluate_matrix(const workload::Op& op, const hw::Hardware& hw, const workl
   cost.note = "tile " + std::to_string(t.tile_m) + "x" + std::to_string(t.tile_k) + "x" +
               std::to_string(t.tile_n) + (wide && !handed_on ? ", 32-bit output" : "") +
               (handed_on ? ", output fused into the next op" : "");
-  add_energy(op, hw, traffic - out_bytes, out_bytes, cost);
+  OnChipBytes on_chip =
+      matmul_on_chip_bytes(hw, t, s.batch, s.m, s.k, s.n, a_bytes, b_bytes,
+                           t.traffic_bytes - out_bytes, static_cast<double>(wide_bytes(hw)));
+  add_energy(op, hw, traffic - out_bytes, out_bytes, cost, on_chip);
   return cost;
 }
 
@@ -191,8 +241,9 @@ Cost AnalyticalEvaluator::evaluate(const workload::Op& op, const hw::Hardware& h
       break;
   }
   double read = 0, write = 0;
+  OnChipBytes on_chip;
   vector_bytes(op, hw, w, index, options_, read, write);
-  double bw = path_bandwidth(hw);
+  double bw = tile_bandwidth(hw);
   if (p.unit == Unit::Host) {
     apply_host_time(host_time(op, hw), op, hw, cost);
     set_traffic(cost, hw, read, write, static_cast<double>(op.flops));
@@ -221,9 +272,14 @@ Cost AnalyticalEvaluator::evaluate(const workload::Op& op, const hw::Hardware& h
     set_traffic(cost, hw, read, write, static_cast<double>(op.flops));
     cost.unit = "special";
     cost.note = sfu.name + (fused ? " (fused)" : "");
+    // The unit reads its operands from the accumulator once per pass (001 Sec. 3.4.4); what
+    // came from DRAM was written there first.
+    on_chip.accumulator_write = read;
+    on_chip.accumulator_read = passes * static_cast<double>(op.problem.vector.elements) *
+                               static_cast<double>(wide_bytes(hw));
   }
   cost.cycles = cost.latency_s * hw.clock_hz;
-  add_energy(op, hw, read, write, cost);
+  add_energy(op, hw, read, write, cost, on_chip);
   return cost;
 }
 

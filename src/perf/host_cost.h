@@ -11,7 +11,9 @@ namespace tessera::perf {
 
 struct HostTime {
   double compute_s = 0, memory_s = 0, quantize_s = 0;
-  double total_s() const { return std::max(compute_s, memory_s) + quantize_s; }
+  bool serial = false;  // a blocking cache: memory stalls add to compute
+  double core_s() const { return serial ? compute_s + memory_s : std::max(compute_s, memory_s); }
+  double total_s() const { return core_s() + quantize_s; }
 };
 
 HostTime host_time(const workload::Op& op, const hw::Hardware& hw);

@@ -36,18 +36,21 @@ double stream(const Split& s, int64_t side) {
   return static_cast<double>(s.count - 1) * c(s.tile) + c(s.last);
 }
 
-double path_bandwidth(const hw::Hardware& hw) {
-  // Levels beyond the scratchpad (L2, DRAM) carry the tile traffic; the slowest bounds it.
+}  // namespace
+
+double tile_bandwidth(const hw::Hardware& hw) {
+  // Levels beyond the scratchpad (L2, DRAM) carry the tile traffic; the slowest bounds it, and
+  // so does the DMA engine's outstanding-request limit where the spec states one.
   double bw = hw.dram().bandwidth_bytes_per_s;
   bool beyond = false;
   for (const auto& level : hw.memory) {
     if (beyond) bw = std::min(bw, level.bandwidth_bytes_per_s);
     if (level.name == "scratchpad") beyond = true;
   }
+  if (hw.dma && hw.dma->bandwidth_bytes_per_s() > 0)
+    bw = std::min(bw, hw.dma->bandwidth_bytes_per_s());
   return bw;
 }
-
-}  // namespace
 
 MatmulTiling best_matmul_tiling(const hw::Hardware& hw, int64_t batch, int64_t m, int64_t k,
                                 int64_t n, double a_bytes, double b_bytes, double out_bytes,
@@ -59,58 +62,70 @@ MatmulTiling best_matmul_tiling(const hw::Hardware& hw, int64_t batch, int64_t m
   const hw::MemoryLevel* accumulator = hw.find_level("accumulator");
   const double sp_bytes = scratchpad ? static_cast<double>(scratchpad->capacity_bytes) : 0;
   const double buffers = scratchpad && scratchpad->double_buffered ? 2.0 : 1.0;
-  const double acc_bytes = accumulator ? static_cast<double>(accumulator->capacity_bytes) : 0;
+  // Outputs are double-buffered like the operands (001 Sec. 3.3: compute overlaps memory reads
+  // *and writes*): each output tile gets half the accumulator, one half draining while the
+  // other accumulates, as Gemmini's tiled_matmul_auto sizes its tiles from ACC_ROWS / 2.
+  const bool outputs_double_buffered =
+      (accumulator && accumulator->double_buffered) || buffers > 1.0;
+  const double acc_bytes = accumulator ? static_cast<double>(accumulator->capacity_bytes) /
+                                             (outputs_double_buffered ? 2.0 : 1.0)
+                                       : 0;
   const double acc_elem = static_cast<double>(model::dtype_bytes(pe.accumulator_dtype));
-  const double bw = path_bandwidth(hw);
+  const double bw = tile_bandwidth(hw);
   const double fill = pe.fill_drain_cycles >= 0 ? static_cast<double>(pe.fill_drain_cycles)
                                                 : static_cast<double>(rows + cols);
   const double out_per_element = out_bytes / static_cast<double>(m * n);
+  const int64_t k_padded = (k + rows - 1) / rows * rows;
 
   MatmulTiling best;
   best.latency_s = -1;
-  for (int64_t t = cols;; t *= 2) {
+  // Output tiles t x t for every multiple t of the array side (clamped to the matrix); the
+  // reduction depth is the deepest multiple of the array side whose operand tiles fit (it does
+  // not change the DRAM traffic, only the tile count).
+  for (int64_t t = cols;; t += cols) {
     const Split sm = split(m, t), sn = split(n, t);
     const double out_tile = static_cast<double>(sm.tile * sn.tile);
-    bool fits_acc = accumulator ? out_tile * acc_elem <= acc_bytes : true;
+    // The square tile is the hardware's (001 Sec. 3.3 "square tiling"): t x t must fit even
+    // where the matrix clamps it, so a short-and-wide output is cut into t-wide column tiles.
+    bool fits_acc = accumulator ? static_cast<double>(t * t) * acc_elem <= acc_bytes : true;
     if (!fits_acc && t > cols) break;  // larger output tiles fit even less
-    for (int64_t tk = rows; fits_acc; tk *= 2) {
-      const Split sk = split(k, tk);
-      double operands = static_cast<double>(sm.tile * sk.tile + sk.tile * sn.tile) *
-                        operand_bytes_per_element * buffers;
-      if (!accumulator) operands += out_tile * acc_elem;
-      if (operands > sp_bytes && !(t == cols && tk == rows)) break;
-      double cycles = 0;
-      switch (pe.dataflow) {
-        case hw::Dataflow::WeightStationary:
-          cycles = blocks(sk, rows) * blocks(sn, cols) * stream(sm, rows);
-          break;
-        case hw::Dataflow::OutputStationary:
-          cycles = blocks(sm, rows) * blocks(sn, cols) * stream(sk, rows);
-          break;
-        case hw::Dataflow::InputStationary:
-          cycles = blocks(sk, rows) * blocks(sm, cols) * stream(sn, rows);
-          break;
-      }
-      const double tiles = static_cast<double>(sm.count * sn.count * sk.count);
-      cycles = (cycles + tiles * fill) * static_cast<double>(batch);
-      const double traffic =
-          static_cast<double>(batch) * (a_bytes * static_cast<double>(sn.count) +
-                                        b_bytes * static_cast<double>(sm.count) + out_bytes);
-      const double overhead =
-          (static_cast<double>(sm.tile * sk.tile + sk.tile * sn.tile) * operand_bytes_per_element +
-           out_tile * out_per_element) /
-              bw +
-          hw.dram().latency_s;
-      const double latency = std::max(cycles / hw.clock_hz, traffic / bw) + overhead;
-      // Largest tiles that fit (least traffic, 001 Sec. 3.3 "square tiles"); among equal
-      // traffic the fastest (fewer tiles, less pipeline latency).
-      bool better = best.latency_s < 0 || traffic < best.traffic_bytes * (1 - 1e-12) ||
-                    (traffic <= best.traffic_bytes * (1 + 1e-12) && latency < best.latency_s);
-      if (better) {
-        best = {sm.tile, sk.tile, sn.tile, cycles, traffic, overhead, latency};
-      }
-      if (sk.count == 1) break;
+    double per_k = static_cast<double>(sm.tile + sn.tile) * operand_bytes_per_element * buffers;
+    double fixed = accumulator ? 0.0 : out_tile * acc_elem;  // partial sums in the scratchpad
+    int64_t tk = sp_bytes > fixed ? static_cast<int64_t>((sp_bytes - fixed) / per_k) : 0;
+    tk = std::min(k_padded, tk / rows * rows);
+    if (tk < rows) {
+      if (t > cols) break;
+      tk = rows;  // the smallest tile runs whatever the scratchpad holds
     }
+    const Split sk = split(k, tk);
+    double cycles = 0;
+    switch (pe.dataflow) {
+      case hw::Dataflow::WeightStationary:
+        cycles = blocks(sk, rows) * blocks(sn, cols) * stream(sm, rows);
+        break;
+      case hw::Dataflow::OutputStationary:
+        cycles = blocks(sm, rows) * blocks(sn, cols) * stream(sk, rows);
+        break;
+      case hw::Dataflow::InputStationary:
+        cycles = blocks(sk, rows) * blocks(sm, cols) * stream(sn, rows);
+        break;
+    }
+    const double tiles = static_cast<double>(sm.count * sn.count * sk.count);
+    cycles = (cycles + tiles * fill) * static_cast<double>(batch);
+    const double traffic =
+        static_cast<double>(batch) * (a_bytes * static_cast<double>(sn.count) +
+                                      b_bytes * static_cast<double>(sm.count) + out_bytes);
+    const double overhead =
+        (static_cast<double>(sm.tile * sk.tile + sk.tile * sn.tile) * operand_bytes_per_element +
+         out_tile * out_per_element) /
+            bw +
+        hw.dram().latency_s;
+    const double latency = std::max(cycles / hw.clock_hz, traffic / bw) + overhead;
+    // Largest tiles that fit (least traffic, 001 Sec. 3.3 "square tiles"); among equal
+    // traffic the fastest (fewer tiles, less pipeline latency).
+    bool better = best.latency_s < 0 || traffic < best.traffic_bytes * (1 - 1e-12) ||
+                  (traffic <= best.traffic_bytes * (1 + 1e-12) && latency < best.latency_s);
+    if (better) best = {sm.tile, sk.tile, sn.tile, cycles, traffic, overhead, latency};
     if (sm.count == 1 && sn.count == 1) break;
   }
   return best;

@@ -67,6 +67,9 @@ expect_bad "did you mean 'gemmini'" show gemini
 expect_bad "no field 'scratchpd'" show gemmini --set scratchpd.capacity_bytes=1
 expect_bad "is not PATH=VALUE" show gemmini --set scratchpad.capacity_bytes
 expect_bad "scratchpad" show gemmini --set scratchpad.capacity_bytes=0
+expect_bad "dma.latency_s: latency must be positive" show gemmini --set dma.latency_s=0
+expect_bad "dma.request_bytes" show gemmini --set dma.request_bytes=-64
+expect_bad "pe_array.bias_matrix_bytes" show survey-analytical --set pe_array.bias_matrix_bytes=-1
 
 # Happy paths.
 "$tessera" hw validate "$work/ok.yaml" >/dev/null 2>&1 || fail "valid spec rejected"

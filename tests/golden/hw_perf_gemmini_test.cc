@@ -41,14 +41,17 @@ CaseStudy evaluate(const std::string& hw_name, const std::vector<std::string>& o
 }
 
 // Sec. 3.4.2 / Fig. 14 (left): on the baseline, ~96% of BERT time is outside the matmuls (CPU
-// LayerNorm/Softmax/GELU plus dequantise/quantise). tessera: 96.8% (2-point tolerance); the
-// host costs come from instruction counts of scalar fp32 code on the Rocket core (preset),
-// not from this figure.
-// "Individual matmuls achieve 74% utilization": tessera predicts 98% (pinned at 2 points).
-// Gap: the model charges one pipeline latency per tile and overlaps DMA with compute perfectly
-// (001 Sec. 3.3's assumptions); Gemmini's measured matmuls also pay instruction issue,
-// weight-preload bubbles per 16x16 block and DMA request latency, which the survey's own
-// analytical model does not model either.
+// LayerNorm/Softmax/GELU plus dequantise/quantise). tessera: 97.5% (2-point tolerance); the
+// host costs come from instruction counts of scalar fp32 code on the Rocket core and its
+// blocking data cache (preset), not from this figure.
+// "Individual matmuls achieve 74% utilization": tessera predicts 93.4% (pinned at 2 points).
+// The preset charges what the Gemmini microarchitecture makes unavoidable: the DMA's 16
+// outstanding 64 B requests per ~100 ns round trip (10.2 GB/s, below the 16 GB/s bus), output
+// tiles from half the accumulator (80 x 80, tiled_matmul_auto's double buffering), one
+// W-cycle weight preload per block that the A stream cannot hide, and fill/drain per tile.
+// The projections stay compute-bound at 10.2 GB/s; the remaining gap is what FireSim measures
+// and no published parameter gives (ROB/reservation-station stalls between dependent mvin,
+// preload and compute commands, L2 contention with the host, DRAM row conflicts).
 TEST(HwPerfGemmini, BaselineTimeOutsideMatmulsAndUtilisation) {
   CaseStudy s = evaluate("gemmini");
   double outside = 1 - s.matmul_s / s.total_s;
@@ -59,15 +62,18 @@ TEST(HwPerfGemmini, BaselineTimeOutsideMatmulsAndUtilisation) {
       s.total_s, 100 * outside, s.host_s, s.quantize_s, 100 * utilisation);
   EXPECT_NEAR(outside, 0.96, 0.02);
   EXPECT_GT(s.quantize_s, 0.0);
-  EXPECT_NEAR(utilisation, 0.98, 0.02);
+  EXPECT_NEAR(utilisation, 0.934, 0.02);
+  EXPECT_LT(utilisation, 0.98);  // the DMA limit bites on the act-to-act matmuls
 }
 
 // Sec. 3.4.3 / Fig. 13: 256 -> 64 KiB scratchpad with 64 -> 256 KiB accumulator cuts matmul
-// latency by 36%. tessera: the larger accumulator doubles the output tile (128 -> 256) and
-// halves the re-reads, but at 16 GB/s the 16x16 array (ridge point 32 ops/byte) is already
-// compute-bound for BERT's projections, so latency barely moves (pinned: < 2% either way).
-// Where DRAM is the bottleneck (4 GB/s effective, e.g. with the DMA's outstanding-request
-// limit), the same change is a clear win (> 10%), which is the mechanism the paper reports.
+// latency by 36%. The mechanism is in the model: the output tile is limited by (half) the
+// accumulator, 80 x 80 before and 176 x 176 after, so A is re-read 5 instead of 10 times for
+// a 768-wide output and the weights 3 instead of 7 times at l = 512: DRAM traffic halves.
+// At the DMA's 10.2 GB/s the projections are compute-bound either way, so tessera's cut is
+// 1.7% (pinned at 1 point); with DRAM as the bottleneck (4 GB/s effective) the same change
+// cuts 40%, the paper's order. The paper's 36% says its measured matmuls were memory-bound,
+// which the published parameters alone do not make them.
 TEST(HwPerfGemmini, ScratchpadAccumulatorRebalance) {
   const std::vector<std::string> rebalance = {"scratchpad.capacity_bytes=65536",
                                               "accumulator.capacity_bytes=262144"};
@@ -75,27 +81,28 @@ TEST(HwPerfGemmini, ScratchpadAccumulatorRebalance) {
   double cut = 1 - after.matmul_s / before.matmul_s;
   std::printf("rebalance at 16 GB/s: matmul latency %.4f -> %.4f s (%.1f%% cut; paper 36%%)\n",
               before.matmul_s, after.matmul_s, 100 * cut);
-  EXPECT_NEAR(cut, 0.0, 0.02);
+  EXPECT_NEAR(cut, 0.017, 0.01);
   std::vector<std::string> slow = {"dram.bandwidth_bytes_per_s=4e9"};
   CaseStudy slow_before = evaluate("gemmini", slow);
   slow.insert(slow.end(), rebalance.begin(), rebalance.end());
   CaseStudy slow_after = evaluate("gemmini", slow);
   double slow_cut = 1 - slow_after.matmul_s / slow_before.matmul_s;
   std::printf("rebalance at 4 GB/s: %.1f%% cut\n", 100 * slow_cut);
-  EXPECT_GT(slow_cut, 0.10);
+  EXPECT_NEAR(slow_cut, 0.36, 0.06);
 }
 
-// Sec. 3.4.4: I-BERT units plus the rebalanced memories give 39.6x end to end. tessera: 27.5x
-// (pinned at 5%). Gap: the baseline's host time is an instruction-count estimate (Rocket,
-// scalar libm), and tessera's matmuls run at 98% rather than 74% on both designs, so the
-// ratio is set by the host estimate; the paper measured it in FireSim.
+// Sec. 3.4.4: I-BERT units plus the rebalanced memories give 39.6x end to end. tessera: 34.1x
+// (pinned at 5%). The baseline's host time is instruction counts (Rocket, scalar libm) plus the
+// stalls of its blocking data cache streaming int32 -> fp32 -> int8 through separate
+// dequantise / op / quantise passes; tessera's matmuls run at 93% rather than 74% on both
+// designs, which makes the I-BERT design relatively slower than measured.
 TEST(HwPerfGemmini, IBertUnitsEndToEnd) {
   CaseStudy baseline = evaluate("gemmini"), ibert = evaluate("gemmini-transformer");
   double speedup = baseline.total_s / ibert.total_s;
   double matmul_share = ibert.matmul_s / ibert.total_s;
   std::printf("I-BERT units: %.3f s -> %.4f s, %.1fx (paper 39.6x); matmul share after %.1f%%\n",
               baseline.total_s, ibert.total_s, speedup, 100 * matmul_share);
-  EXPECT_NEAR(speedup, 27.5, 0.05 * 27.5);
+  EXPECT_NEAR(speedup, 34.1, 0.05 * 34.1);
   EXPECT_GT(matmul_share, 0.5);  // Fig. 14 (middle): matmuls dominate again
 }
 

@@ -53,23 +53,26 @@ double group_latency(const Evaluated& r, const std::string& group) {
   return 0;
 }
 
-// 001 Table 5. Totals agree within 3% at every length (the paper's totals include the same
-// Softmax/LayerNorm traffic at 32 bits). Per op:
+// 001 Table 5. Every projection is reproduced exactly at every length (square 1024 x 1024
+// output tiles from the 4 MiB accumulator, A re-read once per column tile, B once per row tile,
+// and the bias entering the accumulator as an M x N 8-bit matrix, Gemmini's D; see the preset).
 //  - Q x K and score x V: tessera counts 2*M*K*N FLOPs; the paper counts M*N*(2K-1) for these
-//    bias-free products (25.4 = 25.6 x 127/128 exactly), so tessera is 1/(2K) higher, and at
-//    l = 4096 score x V re-reads V 4x in the paper but 1x here (the 4096 x 64 output fits).
-//  - projections: the paper's bytes include a second read of the input activation that no
-//    square tiling explains (W_Q at l = 128: 9 x 98304 bytes where input + weights + output
-//    = 8 x 98304); tessera reads it once, so it is up to 36% higher. The ordering the paper
-//    draws from the table holds: W_out (32-bit output) < W_Q, and Q x K is the lowest.
+//    bias-free products (25.4 = 25.6 x 127/128 exactly), so tessera is 1/(2K) higher.
+//  - Totals: pinned at tessera's values (98.65 / 103.76 / 46.41, 2%), 7% / 7% / 1.4% below the
+//    paper. Solving the paper's totals for the non-matmul bytes gives 36 bytes per l x d element
+//    plus 5 per Softmax element (h x l^2) in every length; tessera's non-matmul ops move 48 and 5:
+//    Softmax (4 B in, 1 B out), LayerNorm x 2 (5 B each), GELU on 4 l x d (5 B each) agree, and
+//    the 12-byte difference is the two residual adds, which read W_out's / W_2's 32-bit output
+//    (4 + 1 B in, 4 B out) in tessera, while the paper's totals are consistent with 8-bit adds
+//    (3 B), although the same paper gives W_out a 32-bit output because a nonlinear op follows.
 TEST(HwPerfSurveyTable5, NonIdealIntensityOfBertBase) {
   struct Row {
     int64_t seq;
-    double wq, qk, sv, wout, w1, w2, total;
+    double wq, qk, sv, wout, w1, w2, total, tessera_total;
   };
-  const Row paper[] = {{128, 170.670, 25.400, 63.750, 128.000, 130.723, 186.182, 106.110},
-                       {512, 341.333, 29.882, 102.300, 204.800, 211.862, 409.6, 111.122},
-                       {4096, 409.6, 30.788, 118.710, 227.556, 236.308, 512.000, 47.067}};
+  const Row paper[] = {{128, 170.670, 25.400, 63.750, 128.000, 130.723, 186.182, 106.110, 98.65},
+                       {512, 341.333, 29.882, 102.300, 204.800, 211.862, 409.6, 111.122, 103.76},
+                       {4096, 409.6, 30.788, 118.710, 227.556, 236.308, 512.000, 47.067, 46.41}};
   for (const Row& p : paper) {
     SCOPED_TRACE(p.seq);
     Evaluated r = run("bert-base:seq=" + std::to_string(p.seq));
@@ -82,13 +85,12 @@ TEST(HwPerfSurveyTable5, NonIdealIntensityOfBertBase) {
         "W_out %6.2f (%6.2f)  W1 %6.2f (%6.2f)  W2 %6.2f (%6.2f)  total %6.2f (%6.2f)\n",
         static_cast<long long>(p.seq), wq, p.wq, qk, p.qk, sv, p.sv, wout, p.wout, w1, p.w1, w2,
         p.w2, total, p.total);
-    EXPECT_NEAR(total, p.total, 0.03 * p.total);
+    EXPECT_NEAR(total, p.tessera_total, 0.02 * p.tessera_total);
+    EXPECT_LT(total, p.total);
     EXPECT_NEAR(qk, p.qk, 0.02 * p.qk);
-    EXPECT_NEAR(sv, p.sv, (p.seq == 4096 ? 0.06 : 0.01) * p.sv);
-    for (auto [mine, theirs] : {std::pair{wq, p.wq}, {wout, p.wout}, {w1, p.w1}, {w2, p.w2}}) {
-      EXPECT_GE(mine, theirs * 0.99);
-      EXPECT_LE(mine, theirs * 1.37);
-    }
+    EXPECT_NEAR(sv, p.sv, 0.01 * p.sv);
+    for (auto [mine, theirs] : {std::pair{wq, p.wq}, {wout, p.wout}, {w1, p.w1}, {w2, p.w2}})
+      EXPECT_NEAR(mine, theirs, 0.002 * theirs);
     EXPECT_LT(wout, wq);
     EXPECT_LT(qk, std::min({wq, sv, wout, w1, w2}));
     // Non-ideal below ideal (Table 3 / Fig. 6) for the model as a whole.
@@ -146,22 +148,24 @@ TEST(HwPerfSurveyAppendixA5, LatencyBreakdownTrends) {
 
 // 001 App. A.5: without fusion ResNet-50 runs 1.28x faster than BERT-Base(128); nonlinear ops
 // take 32.4% of ResNet-50's runtime; fusing BatchNorm+ReLU into the convolutions gives 1.32x.
-// Gap: the paper's runtime ratio equals its MOPs ratio (1.28x fewer MOPs, same paragraph), the
-// signature of a configuration that is memory-bound for both models; Fig. 11's PE size and
-// bandwidth are not in the text. On survey-analytical (16x16 at 1 GHz, 16 GB/s: ridge 32
-// ops/byte) the convolutions and projections are compute-bound, so the FLOPs ratio (3.07x)
-// dominates: tessera 2.57x, 18.2% and 1.14x, pinned at 5%. The direction of every claim holds,
-// and a 4x wider array (memory-bound, checked below) moves all three towards the paper.
+// The text states no array size or bandwidth for these runs (Fig. 11's values are in the
+// figure); survey-analytical keeps Gemmini's 16x16 at 1 GHz and 16 GB/s (ridge 32 ops/byte),
+// where convolutions and projections are compute-bound: tessera 2.54x, 17.9%, 1.14x (pinned 5%).
+// Gap, by claim:
+//  - 1.28x is exactly the *ideal* MOPs ratio of Tables 3-4 (0.14 / 0.11 GB). With the paper's
+//    own non-ideal BERT traffic (Table 5 total: 22.42 GFLOPs / 106.11 = 211 MB, 1.9x ResNet's
+//    ideal 0.11 GB) no bandwidth and no array size gives 1.28x; tessera's ratio stays above
+//    1.8x across 16 -> 1 GB/s (checked below), so this number is not reproducible from the
+//    paper's model as described.
+//  - share and fusion speedup depend on the unstated bandwidth: they rise as DRAM slows and
+//    bracket the paper's 32.4% / 1.32x between 16 and 4 GB/s (checked below; ~6 GB/s would
+//    match, but no published parameter says so, so the preset keeps 16 GB/s).
 TEST(HwPerfSurveyAppendixA5, ResNet50AgainstBertBase) {
-  auto figures = [](const std::string& hw_override) {
+  auto figures = [](const std::vector<std::string>& overrides) {
     auto go = [&](const std::string& model, workload::Fusion fusion) {
       workload::AnalysisOptions options;
       options.fusion = fusion;
       Evaluated r{workload::analyze_model(model::resolve_model(model), options), {}};
-      std::vector<std::string> overrides;
-      if (!hw_override.empty())
-        overrides = {"pe_array.rows=" + hw_override, "pe_array.cols=" + hw_override,
-                     "pe_array.fill_drain_cycles=" + hw_override};
       r.cost = evaluate_workload(AnalyticalEvaluator(), r.w,
                                  hw::load_hardware("survey-analytical", overrides));
       return r;
@@ -177,20 +181,30 @@ TEST(HwPerfSurveyAppendixA5, ResNet50AgainstBertBase) {
                                  nonlinear / unfused.cost.total.latency_s,
                                  unfused.cost.total.latency_s / fused.cost.total.latency_s};
   };
-  auto [ratio, share, speedup] = figures("");
+  auto [ratio, share, speedup] = figures({});
   std::printf(
       "BERT-Base(128)/ResNet-50 %.2fx (paper 1.28x), ResNet nonlinear share %.1f%% "
       "(paper 32.4%%), fusion speedup %.2fx (paper 1.32x)\n",
       ratio, 100 * share, speedup);
-  EXPECT_NEAR(ratio, 2.57, 0.05 * 2.57);
-  EXPECT_NEAR(share, 0.182, 0.05 * 0.182);
+  EXPECT_NEAR(ratio, 2.54, 0.05 * 2.54);
+  EXPECT_NEAR(share, 0.179, 0.05 * 0.179);
   EXPECT_NEAR(speedup, 1.14, 0.05 * 1.14);
   EXPECT_GT(ratio, 1.0);  // ResNet-50 is faster despite being a CNN with 3x fewer FLOPs
-  auto [wide_ratio, wide_share, wide_speedup] = figures("64");
+  auto [wide_ratio, wide_share, wide_speedup] =
+      figures({"pe_array.rows=64", "pe_array.cols=64", "pe_array.fill_drain_cycles=64"});
   std::printf("64x64 array: %.2fx, %.1f%%, %.2fx\n", wide_ratio, 100 * wide_share, wide_speedup);
   EXPECT_LT(wide_ratio, ratio);
   EXPECT_GT(wide_share, share);
   EXPECT_GT(wide_speedup, speedup);
+  for (const char* bw : {"8e9", "4e9", "2e9", "1e9"}) {
+    auto [r, sh, sp] = figures({std::string("dram.bandwidth_bytes_per_s=") + bw});
+    std::printf("%s B/s: %.2fx, %.1f%%, %.2fx\n", bw, r, 100 * sh, sp);
+    EXPECT_GT(r, 1.8) << bw;
+    if (std::string(bw) == "4e9") {
+      EXPECT_GT(sh, 0.324);
+      EXPECT_GT(sp, 1.32);
+    }
+  }
 }
 
 // Figs. 31-32: the GPT-2 decoder generating l tokens (KV cache, closed forms) is slower than

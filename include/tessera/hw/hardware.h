@@ -54,6 +54,20 @@ struct PeArray {
   int64_t fill_drain_cycles = -1;  // -1 = rows + cols (systolic wavefront)
   double mac_energy_pj = 0;
   int64_t register_bytes_per_pe = 0;
+  // Bytes per element of a bias that enters the accumulator as a full M x N matrix (Gemmini's
+  // C = A * B + D); 0 = the bias is a vector read once.
+  double bias_matrix_bytes = 0;
+};
+
+// The accelerator's DMA engine: at most `max_in_flight_requests` requests of `request_bytes`
+// outstanding, each taking `latency_s` round trip, so it moves at most
+// in-flight bytes / latency (Little's law) whatever the bus and DRAM could carry.
+struct Dma {
+  int64_t max_in_flight_requests = 0;
+  int64_t request_bytes = 0;
+  double latency_s = 0;
+  // The bandwidth bound above; 0 when not stated.
+  double bandwidth_bytes_per_s() const;
 };
 
 // Special-function unit on the accelerator (e.g. I-BERT LayerNorm/Softmax/GELU units).
@@ -75,6 +89,9 @@ struct HostCpu {
   double quantize_s_per_element = 0;  // int8 <-> fp32 conversion cost around offloaded ops
   double dequantize_s_per_element = 0;
   double clock_hz = 0;  // for cycles_per_element (0 = not given)
+  // An in-order core with a blocking data cache stalls for every miss, so memory time adds to
+  // compute time instead of overlapping it (e.g. Rocket, DCacheParams nMSHRs = 0).
+  bool blocking_cache = false;
   // Scalar cost of one element of an op on this core (e.g. softmax: exp + divide), when the
   // flop-rate roof is not what limits it; keyed by op kind. Used as max(flops roof, cycles).
   std::map<model::OpKind, double> cycles_per_element;
@@ -91,6 +108,7 @@ struct Hardware {
   std::optional<PeArray> pe_array;
   std::vector<SpecialFunctionUnit> special_units;
   std::optional<HostCpu> host;
+  std::optional<Dma> dma;
   std::map<std::string, std::string> sources;  // field -> citation
   // Execution efficiency E of EfficientNet-X Eq. 1 by op class ("matmul", "conv",
   // "depthwise", "vector", "default"); absent = 1.

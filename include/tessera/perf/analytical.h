@@ -6,7 +6,10 @@
 // counted (not L2<->scratchpad, to avoid double counting). Outputs headed for nonlinear ops
 // leave the accumulator in 32 bits. Ops the accelerator cannot run go to the host CPU
 // (001 Sec. 3.4.2) or are flagged Bound::Unsupported. Non-matrix hardware (CPUs, GPUs) falls
-// back to the roofline evaluator, op by op.
+// back to the roofline evaluator, op by op. Gemmini's microarchitecture (001 Sec. 3.4) enters
+// through the spec: the DMA engine's outstanding-request limit bounds the tile bandwidth, the
+// bias may enter the accumulator as a full matrix, outputs are double-buffered like operands,
+// and energy charges every level the spec gives per-byte energies for.
 #pragma once
 
 #include <cstdint>
@@ -50,5 +53,9 @@ class AnalyticalEvaluator : public Evaluator {
 MatmulTiling best_matmul_tiling(const hw::Hardware& hw, int64_t batch, int64_t m, int64_t k,
                                 int64_t n, double a_bytes, double b_bytes, double out_bytes,
                                 double operand_bytes_per_element);
+
+// Bandwidth of the tile traffic: the slowest level beyond the scratchpad, and the DMA engine's
+// outstanding-request limit (hw::Dma) where the spec gives one.
+double tile_bandwidth(const hw::Hardware& hw);
 
 }  // namespace tessera::perf

@@ -137,6 +137,31 @@ TEST(SpecParser, OverridesEditNamedLevels) {
   EXPECT_THROW(load_hardware("gemmini", {"scratchpad.capacity_bytes=0"}), Error);
 }
 
+// The DMA's outstanding-request limit (Little's law) and the bias-matrix and blocking-cache
+// fields parse, round-trip, and reject nonsense with the path named.
+TEST(SpecParser, DmaBiasMatrixAndBlockingCache) {
+  Hardware hw = load_hardware("gemmini");
+  ASSERT_TRUE(hw.dma.has_value());
+  EXPECT_NEAR(hw.dma->bandwidth_bytes_per_s(), 16 * 64 / 100e-9, 1.0);
+  EXPECT_TRUE(hw.host->blocking_cache);
+  Hardware again = parse_hardware_yaml(hardware_to_yaml(hw), "round trip");
+  EXPECT_EQ(again.dma->max_in_flight_requests, 16);
+  EXPECT_DOUBLE_EQ(again.dma->latency_s, hw.dma->latency_s);
+  EXPECT_TRUE(again.host->blocking_cache);
+  EXPECT_EQ(load_hardware("survey-analytical").pe_array->bias_matrix_bytes, 1.0);
+  EXPECT_EQ(load_hardware("gemmini", {"dma.latency_s=200e-9"}).dma->bandwidth_bytes_per_s(),
+            16 * 64 / 200e-9);
+  try {
+    load_hardware("gemmini", {"dma.latency_s=0"});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("dma.latency_s"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(load_hardware("gemmini", {"dma.request_bytes=-64"}), Error);
+  EXPECT_THROW(load_hardware("gemmini", {"pe_array.bias_matrix_bytes=-1"}), Error);
+  EXPECT_THROW(load_hardware("gemmini", {"dma.reqests=3"}), Error);
+}
+
 TEST(HostDetect, DescribesThisMachine) {
   Hardware hw = detect_host();
   EXPECT_EQ(hw.name, "host");

@@ -99,6 +99,51 @@ TEST(Analytical, WideOutputBeforeNonlinearAndTiling) {
   EXPECT_GE(t.compute_cycles, 1024.0 * 1024 * 1024 / 256);
 }
 
+// Gemmini's microarchitecture in the model: output tiles from half the accumulator (80 x 80 of
+// int32 in 64 KiB, multiples of the array side), the DMA's request limit below the bus, and a
+// blocking-cache host whose memory stalls add to its compute.
+TEST(Analytical, GemminiTilesDmaAndHost) {
+  hw::Hardware hw = hw::load_hardware("gemmini");
+  MatmulTiling t = best_matmul_tiling(hw, 1, 1024, 1024, 1024, 1 << 20, 1 << 20, 1 << 22, 1);
+  EXPECT_EQ(t.tile_m, 80);
+  EXPECT_EQ(t.tile_n, 80);
+  EXPECT_EQ(t.tile_k % 16, 0);
+  EXPECT_DOUBLE_EQ(tile_bandwidth(hw), 16 * 64 / 100e-9);
+  EXPECT_DOUBLE_EQ(tile_bandwidth(hw::load_hardware("gemmini", {"dma.latency_s=10e-9"})), 16e9);
+  workload::Workload w = small_workload(128, 64, 64);
+  Cost softmax = AnalyticalEvaluator().evaluate(w.ops[1], hw, {&w, 1});
+  ASSERT_EQ(softmax.unit, "host");
+  double compute = 128.0 * 64 * hw.host->cycles_per_element.at(model::OpKind::Softmax) / 1e9;
+  EXPECT_NEAR(softmax.breakdown_s.at("host"),
+              compute + 128.0 * 64 * (4 + 4 + 4 + 4 + 4 + 1) / hw.host->bandwidth_bytes_per_s,
+              1e-12);
+}
+
+// Energy charges every level the spec gives energies for: MACs, DRAM, the L2 the DRAM traffic
+// passes through, the scratchpad (operand fills and reads) and the accumulator (partial sums
+// once per array-deep block of K).
+TEST(Analytical, EnergyCountsOnChipLevels) {
+  workload::Workload w = small_workload(256, 256, 256);
+  hw::Hardware hw = hw::load_hardware("gemmini");
+  Cost mm = AnalyticalEvaluator().evaluate(w.ops[0], hw, {&w, 0});
+  double sum = 0;
+  for (const auto& [name, j] : mm.energy_by_component_j) sum += j;
+  EXPECT_NEAR(sum, mm.energy_j, 1e-15);
+  for (const char* level : {"compute", "dram", "l2", "scratchpad", "accumulator"})
+    EXPECT_GT(mm.energy_by_component_j.count(level) ? mm.energy_by_component_j.at(level) : 0, 0)
+        << level;
+  // 256 x 256 int32 partial sums, written and read back once per 16-deep block of K = 256.
+  EXPECT_NEAR(mm.energy_by_component_j.at("accumulator"), 256.0 * 256 * 4 * 16 * 2 * 1.25e-12,
+              1e-15);
+  // The I-BERT normaliser reads the accumulator once per pass (3 for Softmax), after the
+  // 32-bit input has been written there.
+  Cost softmax =
+      AnalyticalEvaluator().evaluate(w.ops[1], hw::load_hardware("gemmini-transformer"), {&w, 1});
+  ASSERT_EQ(softmax.unit, "special");
+  EXPECT_NEAR(softmax.energy_by_component_j.at("accumulator"),
+              (256.0 * 256 * 4 + 3 * 256.0 * 256 * 4) * 1.25e-12, 1e-15);
+}
+
 TEST(Analytical, FusionRemovesTheRoundTrip) {
   workload::Workload w = small_workload(256, 256, 256);
   hw::Hardware hw = hw::load_hardware("gemmini-transformer");
