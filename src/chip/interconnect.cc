@@ -104,6 +104,7 @@ ComponentReport noc(const CoreContext& c, double tile_area_mm2) {
   r.detail = std::string(name) + " " + std::to_string(tx) + "x" + std::to_string(ty) + ", " +
              std::to_string(flit) + " b flits, link " + std::to_string(link_len * 1e3) + " mm";
   r.energy_pj["flit_hop"] = e_hop;
+  r.energy_pj["byte_hop"] = e_hop / (double(flit) / 8);
   r.dynamic_w = links * e_hop * 1e-12 * c.clock_hz;
   r.area_mm2 = (routers * router_area + links * link.area_um2) * 1e-6;
   r.leakage_w = routers * (ports * buffers.leakage_w + alloc.leakage_w) + links * link.leakage_w;

@@ -25,39 +25,44 @@ TEST(ChipSparsityStudy, GainOnlyAboveHalfSparsityAndWimpyBenefitsMost) {
   EXPECT_GT(curves[2].points.back().gain, curves[3].points.back().gain);
 }
 
+// Performance from tessera's analytical evaluator (explore/cnn_performance.h) over ResNet-50,
+// Inception-v3 and NasNet-A-Large; numbers from `tessera chip sweep` (docs/chip-model.md).
 TEST(ChipBrawnyWimpy, BudgetsPeakAndPaperTrends) {
   const auto results = brawny_wimpy_sweep();
   ASSERT_GE(results.size(), 15u);
-  const DesignResult* best_throughput = nullptr;
-  const DesignResult* best_util = nullptr;
   for (const auto& d : results) {
     EXPECT_LE(d.area_mm2, 500);
     EXPECT_LE(d.tdp_w, 300);
     EXPECT_LE(d.peak_tops, 92);
     ASSERT_EQ(d.workloads.size(), 9u);
-    const auto a = d.average(1);
-    if (!best_throughput || a.achieved_tops > best_throughput->average(1).achieved_tops)
-      best_throughput = &d;
-    if (!best_util || a.utilization > best_util->average(1).utilization) best_util = &d;
+    for (int s = 0; s < 3; ++s) EXPECT_LE(d.average(s).utilization, 1.0) << d.point.label();
+    // Fig. 9: throughput grows with the batch.
+    EXPECT_GE(d.average(2).achieved_tops, d.average(1).achieved_tops * 0.999);
+    EXPECT_GE(d.average(1).achieved_tops, d.average(0).achieved_tops * 0.999);
   }
-  // Paper (Fig. 10): wimpy 8x8 has the highest utilisation, brawny 64x64 the best throughput.
-  // tessera's model (no partial-sum merge or NoC cost) lets the smallest TUs keep the highest
-  // utilisation and favours mid-size TUs on throughput; see docs/chip-model.md.
-  EXPECT_LE(best_util->point.x, 8);
-  EXPECT_GE(best_throughput->point.x, 8);
-  EXPECT_LE(best_throughput->point.x, 64);
-  // Energy efficiency peaks at a brawny-ish 32x32 design at medium batch (paper: 64 -> 32),
-  // cost efficiency (TOPS/mm^4/W) at a brawny design with few cores (paper: 64x64 x4 on 2).
-  const DesignResult* best_w = &results[0];
-  const DesignResult* best_tco = &results[0];
-  for (const auto& d : results) {
-    if (d.average(1).tops_per_w > best_w->average(1).tops_per_w) best_w = &d;
-    if (d.average(1).tops_per_tco > best_tco->average(1).tops_per_tco) best_tco = &d;
+  for (int s = 0; s < 3; ++s) {
+    const auto w = study_winners(results, s);
+    // Paper: wimpy 8x8 has the highest utilisation in every scenario (tessera: 4x4, which
+    // fits 32x32 cores in tessera's smaller per-core area; see docs/chip-model.md).
+    EXPECT_LE(results[w.utilization].point.x, 8) << s;
+    // Paper: brawny 64x64 (64,2,2,4) has the best throughput. tessera: mid-size 8..16 TUs win
+    // (bs 1: (16,2,8,16) 26.7 TOPS), because its wimpy chips reach the full 92 TOPS peak
+    // under 500 mm^2; 64x64 designs stay within ~10 % (asserted below).
+    EXPECT_GE(results[w.throughput].point.x, 8) << s;
+    EXPECT_LE(results[w.throughput].point.x, 32) << s;
+    // Paper: energy efficiency best at 64x64 (bs 1) / 32x32 (larger batches); tessera: 16..32.
+    EXPECT_GE(results[w.tops_per_w].point.x, 16) << s;
+    EXPECT_LE(results[w.tops_per_w].point.x, 64) << s;
+    // Paper: cost efficiency best at a brawny few-core design (64,4,1,2); tessera:
+    // (128,4,1,1), the paper's Fig. 8(b) best on peak TOPS/TCO.
+    EXPECT_GE(results[w.tops_per_tco].point.x, 64) << s;
+    EXPECT_LE(results[w.tops_per_tco].point.tx * results[w.tops_per_tco].point.ty, 4) << s;
   }
-  EXPECT_GE(best_w->point.x, 16);
-  EXPECT_LE(best_w->point.x, 64);
-  EXPECT_GE(best_tco->point.x, 64);
-  EXPECT_LE(best_tco->point.tx * best_tco->point.ty, 4);
+  const auto w0 = study_winners(results, 0);
+  for (const auto& d : results)
+    if (d.point.x == 64 && d.point.n == 2) {  // the paper's throughput optimum
+      EXPECT_GT(d.average(0).achieved_tops, 0.85 * results[w0.throughput].average(0).achieved_tops);
+    }
   // Utilisation falls as TUs grow (same N): the study's central trend.
   double previous = 2;
   for (const auto& d : results) {
@@ -65,6 +70,29 @@ TEST(ChipBrawnyWimpy, BudgetsPeakAndPaperTrends) {
     EXPECT_LE(d.average(0).utilization, previous + 1e-9) << d.point.label();
     previous = d.average(0).utilization;
   }
+}
+
+TEST(ChipBrawnyWimpy, PaperNamedPointsTradeThroughputForCostEfficiency) {
+  std::vector<CnnModel> models;
+  for (const auto& name : SweepOptions{}.models) models.push_back(load_cnn(name));
+  const auto fast = evaluate_design({64, 2, 2, 4}, models).average(0);
+  const auto cheap = evaluate_design({64, 4, 1, 2}, models).average(0);
+  // Paper (Fig. 10(a)): (64,2,2,4) -> (64,4,1,2) loses < 16 % throughput for 2.1x TOPS/TCO
+  // and 1.3x TOPS/W. tessera: 31.5 % for 2.27x and 1.04x. The cost-efficiency gain is
+  // reproduced; the throughput loss is twice the paper's because tessera's analytical mapping
+  // keeps the 8-core design's NoC cheap (256 GB/s bisection, overlapped with compute) while
+  // halving the TUs halves the peak; TF-Sim's NoC costs are not published.
+  const double loss = 1 - cheap.achieved_tops / fast.achieved_tops;
+  const double tco_gain = cheap.tops_per_tco / fast.tops_per_tco;
+  EXPECT_NEAR(loss, 0.315, 0.05);
+  EXPECT_NEAR(tco_gain, 2.27, 0.25);
+  EXPECT_GT(tco_gain, 2.0);  // the paper's ">2x" claim
+  // Fig. 9: latency-bounded batches of (64,2,2,4) are 16 / 32 / 4 (ResNet / Inception /
+  // NasNet) in the paper; tessera: 64 / 32 / 2.
+  const auto d = evaluate_design({64, 2, 2, 4}, models);
+  EXPECT_EQ(d.workloads[4].batch, 32);  // Inception, latency-bounded
+  EXPECT_GE(d.workloads[1].batch, 16);  // ResNet
+  EXPECT_LE(d.workloads[7].batch, 4);   // NasNet
 }
 
 TEST(ChipBrawnyWimpy, ZooLoweringMatchesHandWrittenResNet50) {
