@@ -169,6 +169,21 @@ int run_sweep(const ChipOptions& o) {
 
 int run_sparsity(const ChipOptions& o) {
   const auto curves = explore::sparsity_study();
+  if (o.output.format == "json") {
+    nlohmann::json j;
+    j["study"] = "NeuroMeter 003 Sec. IV, Fig. 11";
+    for (const auto& c : curves) {
+      nlohmann::json jc = {{"arch", c.arch}};
+      for (const auto& p : c.points)
+        jc["points"].push_back({{"sparsity", p.sparsity},
+                                {"skip_factor_y", p.skip_factor_y},
+                                {"beta", p.beta},
+                                {"gain", p.gain}});
+      j["curves"].push_back(jc);
+    }
+    emit(o.output, j.dump(2) + "\n");
+    return 0;
+  }
   std::vector<std::string> header = {"sparsity"};
   for (const auto& c : curves) header.push_back(c.arch + "_gain");
   TextTable t(header);
