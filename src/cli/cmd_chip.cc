@@ -101,7 +101,14 @@ std::string sweep_json(const std::vector<explore::DesignResult>& results,
         {"tco_winner_throughput_loss",
          1 - cheap.average(s).achieved_tops / fast.average(s).achieved_tops},
         {"tco_winner_cost_efficiency_gain",
-         cheap.average(s).tops_per_tco / fast.average(s).tops_per_tco}};
+         cheap.average(s).tops_per_tco / fast.average(s).tops_per_tco},
+        {"tops_per_tco_within_16pct", results[w.tops_per_tco_within_16pct].point.label()},
+        {"within_16pct_throughput_loss",
+         1 - results[w.tops_per_tco_within_16pct].average(s).achieved_tops /
+                 fast.average(s).achieved_tops},
+        {"within_16pct_cost_efficiency_gain",
+         results[w.tops_per_tco_within_16pct].average(s).tops_per_tco /
+             fast.average(s).tops_per_tco}};
   }
   return j.dump(2) + "\n";
 }
@@ -145,6 +152,11 @@ int run_sweep(const ChipOptions& o) {
         << format_percent(1 - cheap.achieved_tops / fast.achieved_tops)
         << " less throughput than the throughput winner for "
         << format_fixed(cheap.tops_per_tco / fast.tops_per_tco, 2) << "x TOPS/TCO)\n";
+    const auto near = results[w.tops_per_tco_within_16pct].average(s);
+    out << "best TOPS/TCO within 16 % of the top throughput: "
+        << results[w.tops_per_tco_within_16pct].point.label() << " ("
+        << format_percent(1 - near.achieved_tops / fast.achieved_tops) << " less throughput, "
+        << format_fixed(near.tops_per_tco / fast.tops_per_tco, 2) << "x TOPS/TCO)\n";
   }
   out << kPaperWinners << "\n";
   out << "\nThe paper's named points in tessera (average TOPS / TOPS/TCO e-6 per scenario):\n";

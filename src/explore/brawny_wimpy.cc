@@ -84,6 +84,14 @@ StudyWinners study_winners(const std::vector<DesignResult>& results, int scenari
     if (a.tops_per_w > results[w.tops_per_w].average(scenario).tops_per_w) w.tops_per_w = i;
     if (a.tops_per_tco > results[w.tops_per_tco].average(scenario).tops_per_tco) w.tops_per_tco = i;
   }
+  const double floor_tops = 0.84 * results[w.throughput].average(scenario).achieved_tops;
+  w.tops_per_tco_within_16pct = w.throughput;
+  for (size_t i = 0; i < results.size(); ++i) {
+    const auto a = results[i].average(scenario);
+    if (a.achieved_tops >= floor_tops &&
+        a.tops_per_tco > results[w.tops_per_tco_within_16pct].average(scenario).tops_per_tco)
+      w.tops_per_tco_within_16pct = i;
+  }
   return w;
 }
 

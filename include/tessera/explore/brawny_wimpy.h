@@ -64,6 +64,9 @@ std::vector<DesignResult> brawny_wimpy_sweep(const SweepOptions& options = {});
 // averages of Fig. 10; ties go to the earlier (wimpier) point.
 struct StudyWinners {
   size_t throughput = 0, utilization = 0, tops_per_w = 0, tops_per_tco = 0;
+  // The paper's trade-off question: the best TOPS/TCO among the points that keep at least
+  // 84 % of the winner's throughput (Fig. 10(a): "<16 % sacrifice").
+  size_t tops_per_tco_within_16pct = 0;
 };
 StudyWinners study_winners(const std::vector<DesignResult>& results, int scenario);
 
