@@ -165,6 +165,7 @@ CnnModel load_cnn(const std::string& name) {
   const auto w = workload::analyze_graph(graph, options);
   CnnModel m;
   m.name = name;
+  m.peak_activation_bytes = static_cast<double>(w.peak_activation_bytes);
   std::map<std::tuple<int, std::string>, size_t> seen;
   for (const auto& op : w.ops) {
     if (op.fused || (op.flops == 0 && op.bytes() == 0)) continue;
@@ -216,12 +217,35 @@ CnnRun run_cnn(const chip::ChipReport& chip, const CnnModel& model, int64_t batc
   const double units = static_cast<double>(per_core * cores);
   const double bisection = s.noc.bisection_gbps * 1e9;
   const perf::AnalyticalEvaluator evaluator;
+  // What stays in the 32 MiB (Table II's #Param and #Data against the capacity): the weights
+  // if they all fit, then the live activations of the batch if they fit beside them.
+  const double capacity = static_cast<double>(s.memories.front().capacity_bytes);
+  const bool weights_on_chip = model.weight_bytes <= capacity;
+  const bool activations_on_chip = static_cast<double>(batch) * model.peak_activation_bytes <=
+                                   capacity - (weights_on_chip ? model.weight_bytes : 0);
+  // Resident data moves at the memory's own rate: one TU-wide vector read and one written
+  // per cycle (the bandwidth the memory is banked for).
+  const double onchip_bytes_per_s =
+      2.0 * static_cast<double>(x * model::dtype_bytes(s.tensor_unit.dtype)) * chip.clock_hz;
   std::map<int64_t, hw::Hardware> hardware;  // by TUs in use
-  auto hw_for = [&](int64_t used) -> const hw::Hardware& {
+  // The one-TU hardware for a share: its backing store's bandwidth blends HBM (for what does
+  // not stay on chip) and the distributed memory (for what does). Returns the HBM fraction.
+  hw::Hardware h;
+  auto hw_for = [&](int64_t used, const workload::Op& share,
+                    double& hbm_fraction) -> const hw::Hardware& {
     auto it = hardware.find(used);
     if (it == hardware.end())
       it = hardware.emplace(used, tu_hardware(chip, units, static_cast<double>(used))).first;
-    return it->second;
+    const double total = static_cast<double>(share.bytes());
+    const double weights = input_bytes(share, true);
+    const double hbm =
+        (weights_on_chip ? 0 : weights) + (activations_on_chip ? 0 : total - weights);
+    hbm_fraction = total > 0 ? hbm / total : 0;
+    h = it->second;
+    auto& backing = h.memory.back();
+    const double seconds = hbm / backing.bandwidth_bytes_per_s + (total - hbm) / onchip_bytes_per_s;
+    if (seconds > 0) backing.bandwidth_bytes_per_s = total / seconds;
+    return h;
   };
   CnnRun run;
   for (const auto& [op, count] : model.shapes) {
@@ -230,7 +254,7 @@ CnnRun run_cnn(const chip::ChipReport& chip, const CnnModel& model, int64_t batc
                         op.problem.kind == workload::ProblemKind::Conv;
     double best_s = -1;
     perf::Cost best_cost;
-    double best_noc = 0, best_used = 0;
+    double best_noc = 0, best_used = 0, best_hbm_fraction = 0;
     // Cores split c_rows x (cores / c_rows); inside a core the TUs take channels or rows.
     for (int64_t c_rows = 1; c_rows <= cores; c_rows *= 2) {
       for (int64_t t_rows : {int64_t{1}, per_core}) {
@@ -241,7 +265,8 @@ CnnRun run_cnn(const chip::ChipReport& chip, const CnnModel& model, int64_t batc
             std::min(cores / c_rows, ceil_div(p_channels, per_core / t_rows));
         const int64_t used = p_rows * p_channels;
         const auto share = tu_share(op, batch, x, p_rows, p_channels);
-        const perf::Cost cost = evaluator.evaluate(share, hw_for(used), {});
+        double hbm_fraction = 0;
+        const perf::Cost cost = evaluator.evaluate(share, hw_for(used, share, hbm_fraction), {});
         // Bytes crossing the bisection: inputs all-gathered by the cores splitting channels,
         // weights multicast to the cores splitting rows.
         double noc = 0;
@@ -255,6 +280,7 @@ CnnRun run_cnn(const chip::ChipReport& chip, const CnnModel& model, int64_t batc
         const double latency = std::max(cost.latency_s, noc_s);
         if (best_s < 0 || latency < best_s) {
           best_s = latency, best_cost = cost, best_noc = noc, best_used = double(used);
+          best_hbm_fraction = hbm_fraction;
         }
       }
     }
@@ -271,7 +297,8 @@ CnnRun run_cnn(const chip::ChipReport& chip, const CnnModel& model, int64_t batc
       run.vector_ops += n * static_cast<double>(op.flops * batch);
     }
     for (const auto& t : best_cost.traffic)
-      run.hbm_bytes += n * best_used * static_cast<double>(t.read_bytes + t.write_bytes);
+      run.hbm_bytes +=
+          n * best_used * best_hbm_fraction * static_cast<double>(t.read_bytes + t.write_bytes);
   }
   run.utilization =
       run.latency_s > 0 ? run.macs / (run.latency_s * units * double(x * x) * chip.clock_hz) : 0;

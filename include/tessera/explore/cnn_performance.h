@@ -6,9 +6,10 @@
 // weight-stationary array, its share of the distributed memory as scratchpad, its share of
 // the 700 GB/s HBM as backing store). Splits across cores pay NoC time at the bisection
 // bandwidth: inputs all-gathered when channels are split over cores, weights multicast when
-// pixels are. Vector ops run on the cores' VUs, split over all of them.
-// Not modelled: reduction-dimension splits (partial-sum merging), halo exchange, overlap
-// between ops.
+// pixels are. Weights stay in the distributed memory when they fit, and the batch's live
+// activations when they fit beside them; what does not comes through the HBM. Vector ops run on the
+// cores' VUs, split over all of them. Not modelled: reduction-dimension splits (partial-sum
+// merging), halo exchange, overlap between ops.
 #pragma once
 
 #include <cstdint>
@@ -30,6 +31,7 @@ struct CnnModel {
   std::vector<Shape> shapes;
   double macs_per_image = 0;
   double weight_bytes = 0;
+  double peak_activation_bytes = 0;  // live activations per image (Table II "#Data")
 };
 // Throws tessera::Error for a name the zoo does not know.
 CnnModel load_cnn(const std::string& name);
