@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
 
 #include "tessera/explore/brawny_wimpy.h"
 #include "tessera/explore/sparsity.h"
@@ -73,6 +74,37 @@ TEST(ChipBrawnyWimpy, VregOverheadOfEightSmallTusPerCore) {
   ASSERT_NE(vreg, nullptr);
   EXPECT_NEAR(vreg->area_mm2 / core_area, 0.127, 0.03);
   EXPECT_NEAR(vreg->tdp_w / core_tdp, 0.249, 0.04);
+}
+
+// Fig. 8: at the full 92 TOPS peak, the wimpier the design the larger its die and TDP;
+// (128,4,1,1) has the best peak TOPS/TCO (tessera: also 0.7 % from the best peak TOPS/W,
+// which (256,1,1,1) takes).
+TEST(ChipBrawnyWimpy, Fig8AreaTdpAndPeakEfficiency) {
+  const auto results = brawny_wimpy_sweep();
+  std::map<int64_t, std::pair<double, double>> sum;  // X -> (area, TDP) over full-peak points
+  std::map<int64_t, int> n;
+  const DesignResult* best_tco = &results[0];
+  const DesignResult* best_w = &results[0];
+  auto tco = [](const DesignResult& d) {
+    return d.peak_tops / (d.area_mm2 * d.area_mm2 * d.tdp_w);
+  };
+  for (const auto& d : results) {
+    if (tco(d) > tco(*best_tco)) best_tco = &d;
+    if (d.peak_tops / d.tdp_w > best_w->peak_tops / best_w->tdp_w) best_w = &d;
+    if (d.peak_tops < 91) continue;
+    sum[d.point.x].first += d.area_mm2;
+    sum[d.point.x].second += d.tdp_w;
+    ++n[d.point.x];
+  }
+  ASSERT_GE(sum.size(), 5u);
+  double area = 1e9, tdp = 1e9;
+  for (const auto& [x, v] : sum) {
+    EXPECT_LT(v.first / n[x], area) << x;
+    EXPECT_LT(v.second / n[x], tdp) << x;
+    area = v.first / n[x], tdp = v.second / n[x];
+  }
+  EXPECT_EQ(best_tco->point.label(), "(128,4,1,1)");
+  EXPECT_GE(best_w->point.x, 128);
 }
 
 TEST(ChipBrawnyWimpy, BudgetsPeakAndPaperTrends) {
