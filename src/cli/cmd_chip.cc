@@ -89,6 +89,10 @@ std::string sweep_json(const std::vector<explore::DesignResult>& results,
   j["paper_winners"] = kPaperWinners;
   for (const auto& d : results) j["points"].push_back(point_json(d));
   for (const auto& d : named) j["paper_points"].push_back(point_json(d));
+  // Fig. 9: throughput and latency against the batch on (64,2,2,4).
+  for (const auto& name : explore::SweepOptions{}.models)
+    for (const auto& w : explore::batch_series({64, 2, 2, 4}, explore::load_cnn(name)))
+      j["fig9_64_2_2_4"].push_back(workload_json(w));
   for (int s = 0; s < 3; ++s) {
     const auto w = explore::study_winners(results, s);
     const auto& fast = results[w.throughput];

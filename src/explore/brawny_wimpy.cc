@@ -156,6 +156,13 @@ DesignResult evaluate_design(const DesignPoint& p, const std::vector<CnnModel>& 
   return evaluate_design(p, chip::evaluate_chip(datacenter_spec(p)), models);
 }
 
+std::vector<WorkloadResult> batch_series(const DesignPoint& p, const CnnModel& model) {
+  const auto chip = chip::evaluate_chip(datacenter_spec(p));
+  std::vector<WorkloadResult> out;
+  for (int64_t b = 1; b <= 256; b *= 2) out.push_back(evaluate(chip, p, b, model));
+  return out;
+}
+
 std::vector<DesignResult> brawny_wimpy_sweep(const SweepOptions& options) {
   std::vector<DesignResult> out;
   std::vector<CnnModel> models;

@@ -57,6 +57,9 @@ DesignResult evaluate_design(const DesignPoint& p, const std::vector<CnnModel>& 
 DesignResult evaluate_design(const DesignPoint& p, const chip::ChipReport& chip,
                              const std::vector<CnnModel>& models);
 
+// Fig. 9: one model on one design point at batches 1, 2, 4, ..., 256.
+std::vector<WorkloadResult> batch_series(const DesignPoint& p, const CnnModel& model);
+
 // Runs the sweep; points whose every core count breaks a budget are left out.
 std::vector<DesignResult> brawny_wimpy_sweep(const SweepOptions& options = {});
 
