@@ -114,10 +114,12 @@ workload::Op tu_share(const workload::Op& op, int64_t batch, int64_t x, int64_t 
   }
   s.macs = static_cast<int64_t>(std::ceil(static_cast<double>(op.macs) * out_frac));
   s.flops = static_cast<int64_t>(std::ceil(static_cast<double>(op.flops) * out_frac));
+  const bool grouped = op.problem.kind == workload::ProblemKind::Conv && op.problem.conv.groups > 1;
   if (op.problem.kind == workload::ProblemKind::Conv ||
       op.problem.kind == workload::ProblemKind::Matmul) {
     w_frac /= static_cast<double>(p_rows);
-    in_frac /= static_cast<double>(p_channels);
+    // A grouped conv's channel split already partitions its input (in_frac above).
+    if (!grouped) in_frac /= static_cast<double>(p_channels);
   }
   scale_traffic(s, in_frac, w_frac, out_frac);
   return s;

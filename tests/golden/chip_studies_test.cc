@@ -142,7 +142,7 @@ TEST(ChipBrawnyWimpy, BudgetsPeakAndPaperTrends) {
   }
   const auto w0 = study_winners(results, 0);
   // Paper (Fig. 10(a)): giving up < 16 % of the top throughput buys > 2x TOPS/TCO with
-  // four 64x64 TUs per core on few cores, (64,4,1,2). tessera at batch 1: (32,4,4,4), 11.1 %
+  // four 64x64 TUs per core on few cores, (64,4,1,2). tessera at batch 1: (32,4,4,4), 11.2 %
   // less throughput for 2.20x TOPS/TCO (four 32x32 TUs per core on 16 cores; tessera's
   // smaller cores fit more under the budgets).
   const auto& near = results[w0.tops_per_tco_within_16pct];
