@@ -5,6 +5,7 @@
 #include "tessera/chip/chip_model.h"
 #include "tessera/chip/spec_parser.h"
 #include "tessera/explore/brawny_wimpy.h"
+#include "tessera/explore/cnn_performance.h"
 
 namespace {
 
@@ -26,6 +27,14 @@ void BM_BrawnyWimpySweep(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(tessera::explore::brawny_wimpy_sweep());
 }
 BENCHMARK(BM_BrawnyWimpySweep)->Unit(benchmark::kMillisecond)->Iterations(1);
+
+// One design point's CNN run through the analytical evaluator (the sweep's inner step).
+void BM_RunCnnResNet50OnDesignPoint(benchmark::State& state) {
+  const auto chip = tessera::chip::evaluate_chip(tessera::explore::datacenter_spec({32, 4, 4, 4}));
+  const auto model = tessera::explore::load_cnn("resnet50");
+  for (auto _ : state) benchmark::DoNotOptimize(tessera::explore::run_cnn(chip, model, 16));
+}
+BENCHMARK(BM_RunCnnResNet50OnDesignPoint)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

@@ -200,6 +200,15 @@ ChipReport assemble(const ChipSpec& spec, const Technology& tech, double clock_h
     p.data_toggle_scaled = p.name == "dma" || p.name == "chip_control";
     rep.components.push_back(p);
   }
+  {
+    double die = 0, logic = 0;
+    for (const auto& c : rep.components) {
+      die += c.area_mm2;
+      if (c.name.rfind("memory:", 0) != 0) logic += c.area_mm2;
+    }
+    die /= 1 - spec.white_space;
+    rep.components.push_back(clock_network(ctx, die, logic));
+  }
   double modelled = 0;
   for (auto& c : rep.components) {
     finish_tdp(c);

@@ -104,8 +104,11 @@ ComponentReport noc(const CoreContext& c, double tile_area_mm2) {
   r.detail = std::string(name) + " " + std::to_string(tx) + "x" + std::to_string(ty) + ", " +
              std::to_string(flit) + " b flits, link " + std::to_string(link_len * 1e3) + " mm";
   r.energy_pj["flit_hop"] = e_hop;
+  r.energy_pj["byte_hop"] = e_hop / (double(flit) / 8);
   r.dynamic_w = links * e_hop * 1e-12 * c.clock_hz;
-  r.area_mm2 = (routers * router_area + links * link.area_um2) * 1e-6;
+  // Links run on the upper global layers over the tiles they join, like the CDB's tracks:
+  // the same quarter of their track area is charged as dedicated routing.
+  r.area_mm2 = (routers * router_area + links * kBusTrackShare * link.area_um2) * 1e-6;
   r.leakage_w = routers * (ports * buffers.leakage_w + alloc.leakage_w) + links * link.leakage_w;
   r.critical_path_s = std::max(link.delay_s / double(link_stages), buffers.cycle_time_s);
   r.pipeline_stages = link_stages + 2;

@@ -51,12 +51,19 @@ ComponentReport memory(const CoreContext& c, const MemorySpec& m) {
   int64_t width = m.width_bytes > 0 ? m.width_bytes : std::max<int64_t>(8, in_vector);
   width = std::min(width, capacity);
   const double per_instance_units = m.per_core ? 1.0 : static_cast<double>(c.spec.cores);
-  const double read_bpc = m.read_bytes_per_cycle >= 0
-                              ? m.read_bytes_per_cycle
-                              : static_cast<double>(units * in_vector) * per_instance_units;
-  const double write_bpc = m.write_bytes_per_cycle >= 0
-                               ? m.write_bytes_per_cycle
-                               : static_cast<double>(units * out_vector) * per_instance_units;
+  // The vector unit loads one vector and stores one per cycle too (NeuroMeter sizes Mem for
+  // the throughput of every unit it feeds; TPU-v2's VPU loads/stores whole vregs from VMem).
+  const int64_t vu_vector = vector_lanes(c.spec) *
+                            std::max<int64_t>(1, c.spec.vector_unit.sublanes) *
+                            model::dtype_bytes(c.spec.vector_unit.dtype);
+  const double read_bpc =
+      m.read_bytes_per_cycle >= 0
+          ? m.read_bytes_per_cycle
+          : static_cast<double>(units * in_vector + vu_vector) * per_instance_units;
+  const double write_bpc =
+      m.write_bytes_per_cycle >= 0
+          ? m.write_bytes_per_cycle
+          : static_cast<double>(units * out_vector + vu_vector) * per_instance_units;
   const double reads = read_bpc / static_cast<double>(width);
   const double writes = write_bpc / static_cast<double>(width);
 

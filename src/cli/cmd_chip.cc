@@ -1,6 +1,7 @@
 // `tessera chip show|validate|sweep`: the chip model (NeuroMeter 003 Sec. II) from the command
 // line. SPEC is a preset name (tpu-v1, tpu-v2, eyeriss, gemmini) or a YAML file.
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "cli/command.h"
@@ -40,15 +41,96 @@ int run_validate(const ChipOptions& o) {
   return 0;
 }
 
+constexpr const char* kScenarioNames[3] = {"batch 1", "latency-bounded (10 ms)", "batch 256"};
+constexpr const char* kPaperWinners =
+    "paper (Fig. 10): throughput (64,2,2,4); utilisation (8,4,4,8); TOPS/W 64x64 at bs 1, "
+    "32x32 at medium/large batch; TOPS/TCO (64,4,1,2), trading <16 % of the throughput for "
+    "2.1x cost efficiency at batch 1.";
+
+// The points the paper names (Fig. 9-10), evaluated whether or not the sweep's core-count rule
+// produces them: throughput optimum, TOPS/TCO optimum, utilisation optimum.
+std::vector<explore::DesignResult> paper_points() {
+  std::vector<explore::CnnModel> models;
+  for (const auto& name : explore::SweepOptions{}.models) models.push_back(explore::load_cnn(name));
+  std::vector<explore::DesignResult> out;
+  for (const auto& p : {explore::DesignPoint{64, 2, 2, 4}, explore::DesignPoint{64, 4, 1, 2},
+                        explore::DesignPoint{8, 4, 4, 8}})
+    out.push_back(explore::evaluate_design(p, models));
+  return out;
+}
+
+nlohmann::json workload_json(const explore::WorkloadResult& w) {
+  return {{"model", w.model},
+          {"batch", w.batch},
+          {"latency_s", w.latency_s},
+          {"achieved_tops", w.achieved_tops},
+          {"utilization", w.utilization},
+          {"tops_per_w", w.tops_per_w},
+          {"tops_per_tco", w.tops_per_tco}};
+}
+
+nlohmann::json point_json(const explore::DesignResult& d) {
+  nlohmann::json p = {{"point", d.point.label()}, {"x", d.point.x},
+                      {"n", d.point.n},           {"tx", d.point.tx},
+                      {"ty", d.point.ty},         {"area_mm2", d.area_mm2},
+                      {"tdp_w", d.tdp_w},         {"peak_tops", d.peak_tops}};
+  for (const auto& [name, v] : d.area_breakdown_mm2) p["area_breakdown_mm2"][name] = v;
+  for (const auto& [name, v] : d.tdp_breakdown_w) p["tdp_breakdown_w"][name] = v;
+  for (const auto& w : d.workloads) p["workloads"].push_back(workload_json(w));
+  for (int s = 0; s < 3; ++s) p["average"][kScenarioNames[s]] = workload_json(d.average(s));
+  return p;
+}
+
+std::string sweep_json(const std::vector<explore::DesignResult>& results,
+                       const std::vector<explore::DesignResult>& named) {
+  nlohmann::json j;
+  j["study"] = "NeuroMeter 003 Sec. III, Table I";
+  j["performance_model"] = "tessera analytical evaluator (explore/cnn_performance.h)";
+  j["paper_winners"] = kPaperWinners;
+  for (const auto& d : results) j["points"].push_back(point_json(d));
+  for (const auto& d : named) j["paper_points"].push_back(point_json(d));
+  // Fig. 9: throughput and latency against the batch on (64,2,2,4).
+  for (const auto& name : explore::SweepOptions{}.models)
+    for (const auto& w : explore::batch_series({64, 2, 2, 4}, explore::load_cnn(name)))
+      j["fig9_64_2_2_4"].push_back(workload_json(w));
+  for (int s = 0; s < 3; ++s) {
+    const auto w = explore::study_winners(results, s);
+    const auto& fast = results[w.throughput];
+    const auto& cheap = results[w.tops_per_tco];
+    j["winners"][kScenarioNames[s]] = {
+        {"throughput", fast.point.label()},
+        {"utilization", results[w.utilization].point.label()},
+        {"tops_per_w", results[w.tops_per_w].point.label()},
+        {"tops_per_tco", cheap.point.label()},
+        {"tco_winner_throughput_loss",
+         1 - cheap.average(s).achieved_tops / fast.average(s).achieved_tops},
+        {"tco_winner_cost_efficiency_gain",
+         cheap.average(s).tops_per_tco / fast.average(s).tops_per_tco},
+        {"tops_per_tco_within_16pct", results[w.tops_per_tco_within_16pct].point.label()},
+        {"within_16pct_throughput_loss",
+         1 - results[w.tops_per_tco_within_16pct].average(s).achieved_tops /
+                 fast.average(s).achieved_tops},
+        {"within_16pct_cost_efficiency_gain",
+         results[w.tops_per_tco_within_16pct].average(s).tops_per_tco /
+             fast.average(s).tops_per_tco}};
+  }
+  return j.dump(2) + "\n";
+}
+
 int run_sweep(const ChipOptions& o) {
   const auto results = explore::brawny_wimpy_sweep();
+  if (results.empty()) throw Error("chip sweep: no design point meets the Table I budgets");
+  const auto named = paper_points();
+  if (o.output.format == "json") {
+    emit(o.output, sweep_json(results, named));
+    return 0;
+  }
   std::ostringstream out;
   out << "Brawny/wimpy sweep (NeuroMeter 003 Table I: 28 nm, 700 MHz, <=500 mm2, <=300 W, "
          "<=92 TOPS, 32 MiB, HBM 700 GB/s).\nArea and TDP from the chip model (Fig. 8); "
-         "throughput from tessera's TU-utilisation model over resnet50, inception-v3 and "
+         "throughput from tessera's analytical evaluator over resnet50, inception-v3 and "
          "nasnet-a-large (Figs. 9-10: arithmetic mean of TOPS, geometric mean of ratios). "
          "1 MAC = 2 ops; TOPS/TCO = TOPS / (mm^4 x W).\n";
-  const char* names[3] = {"batch 1", "latency-bounded (10 ms)", "batch 256"};
   TextTable area({"point", "area_mm2", "tdp_w", "peak_tops", "peak_tops/w", "peak_tops/tco_e-6"});
   for (const auto& d : results)
     area.add_row({d.point.label(), format_fixed(d.area_mm2, 1), format_fixed(d.tdp_w, 1),
@@ -57,33 +139,67 @@ int run_sweep(const ChipOptions& o) {
   out << "\n" << area.render();
   for (int s = 0; s < 3; ++s) {
     TextTable t({"point", "tops", "util", "tops/w", "tops/tco_e-6", "latency_ms"});
-    size_t best[4] = {0, 0, 0, 0};
-    for (size_t i = 0; i < results.size(); ++i) {
-      const auto a = results[i].average(s);
-      const auto b0 = results[best[0]].average(s), b1 = results[best[1]].average(s),
-                 b2 = results[best[2]].average(s), b3 = results[best[3]].average(s);
-      if (a.achieved_tops > b0.achieved_tops) best[0] = i;
-      if (a.utilization > b1.utilization) best[1] = i;
-      if (a.tops_per_w > b2.tops_per_w) best[2] = i;
-      if (a.tops_per_tco > b3.tops_per_tco) best[3] = i;
-      t.add_row({results[i].point.label(), format_fixed(a.achieved_tops, 2),
-                 format_percent(a.utilization), format_fixed(a.tops_per_w, 3),
-                 format_fixed(a.tops_per_tco * 1e6, 3), format_fixed(a.latency_s * 1e3, 2)});
+    for (const auto& d : results) {
+      const auto a = d.average(s);
+      t.add_row({d.point.label(), format_fixed(a.achieved_tops, 2), format_percent(a.utilization),
+                 format_fixed(a.tops_per_w, 3), format_fixed(a.tops_per_tco * 1e6, 3),
+                 format_fixed(a.latency_s * 1e3, 2)});
     }
+    const auto w = explore::study_winners(results, s);
+    const auto fast = results[w.throughput].average(s), cheap = results[w.tops_per_tco].average(s);
     out << "\n"
-        << names[s] << ":\n"
-        << t.render() << "best: throughput " << results[best[0]].point.label() << ", utilisation "
-        << results[best[1]].point.label() << ", TOPS/W " << results[best[2]].point.label()
-        << ", TOPS/TCO " << results[best[3]].point.label() << "\n";
+        << kScenarioNames[s] << ":\n"
+        << t.render() << "best: throughput " << results[w.throughput].point.label()
+        << ", utilisation " << results[w.utilization].point.label() << ", TOPS/W "
+        << results[w.tops_per_w].point.label() << ", TOPS/TCO "
+        << results[w.tops_per_tco].point.label() << " ("
+        << format_percent(1 - cheap.achieved_tops / fast.achieved_tops)
+        << " less throughput than the throughput winner for "
+        << format_fixed(cheap.tops_per_tco / fast.tops_per_tco, 2) << "x TOPS/TCO)\n";
+    const auto near = results[w.tops_per_tco_within_16pct].average(s);
+    out << "best TOPS/TCO within 16 % of the top throughput: "
+        << results[w.tops_per_tco_within_16pct].point.label() << " ("
+        << format_percent(1 - near.achieved_tops / fast.achieved_tops) << " less throughput, "
+        << format_fixed(near.tops_per_tco / fast.tops_per_tco, 2) << "x TOPS/TCO)\n";
   }
-  out << "paper (Fig. 10): throughput (64,2,2,4); utilisation (8,4,4,8); TOPS/TCO (64,4,1,2) "
-         "with ~16 % less throughput for ~2.1x cost efficiency at batch 1.\n";
+  out << kPaperWinners << "\n";
+  out << "\nThe paper's named points in tessera (average TOPS / TOPS/TCO e-6 per scenario):\n";
+  TextTable t({"point", "area_mm2", "tdp_w", "peak_tops", "bs1", "bounded", "bs256"});
+  for (const auto& d : named) {
+    std::vector<std::string> row = {d.point.label(), format_fixed(d.area_mm2, 1),
+                                    format_fixed(d.tdp_w, 1), format_fixed(d.peak_tops, 1)};
+    for (int s = 0; s < 3; ++s)
+      row.push_back(format_fixed(d.average(s).achieved_tops, 2) + " / " +
+                    format_fixed(d.average(s).tops_per_tco * 1e6, 2));
+    t.add_row(row);
+  }
+  const auto fast = named[0].average(0), cheap = named[1].average(0);
+  out << t.render() << "(64,2,2,4) -> (64,4,1,2) at batch 1: "
+      << format_percent(1 - cheap.achieved_tops / fast.achieved_tops) << " less throughput, "
+      << format_fixed(cheap.tops_per_tco / fast.tops_per_tco, 2) << "x TOPS/TCO, "
+      << format_fixed(cheap.tops_per_w / fast.tops_per_w, 2)
+      << "x TOPS/W (paper: <16 %, 2.1x, 1.3x)\n";
   emit(o.output, out.str());
   return 0;
 }
 
 int run_sparsity(const ChipOptions& o) {
   const auto curves = explore::sparsity_study();
+  if (o.output.format == "json") {
+    nlohmann::json j;
+    j["study"] = "NeuroMeter 003 Sec. IV, Fig. 11";
+    for (const auto& c : curves) {
+      nlohmann::json jc = {{"arch", c.arch}};
+      for (const auto& p : c.points)
+        jc["points"].push_back({{"sparsity", p.sparsity},
+                                {"skip_factor_y", p.skip_factor_y},
+                                {"beta", p.beta},
+                                {"gain", p.gain}});
+      j["curves"].push_back(jc);
+    }
+    emit(o.output, j.dump(2) + "\n");
+    return 0;
+  }
   std::vector<std::string> header = {"sparsity"};
   for (const auto& c : curves) header.push_back(c.arch + "_gain");
   TextTable t(header);

@@ -1,10 +1,11 @@
 // Brawny/wimpy design-space sweep (brawny_wimpy.h).
 #include "tessera/explore/brawny_wimpy.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "tessera/core/error.h"
-#include "tessera/explore/tu_utilization.h"
+#include "tessera/explore/cnn_performance.h"
 #include "tessera/perf/runtime_power.h"
 
 namespace tessera::explore {
@@ -16,31 +17,34 @@ constexpr double kPowerBudgetW = 300;
 constexpr double kLatencyBoundS = 10e-3;       // production SLO (Sec. III-B-2)
 constexpr double kBisectionBytesPerS = 256e9;  // Table I
 
-struct Model {
-  std::string name;
-  std::vector<GemmLayer> layers;
-};
-
+// Runtime power and efficiency of a design point on one CNN at one batch, the performance
+// coming from the analytical evaluator (cnn_performance.h).
 WorkloadResult evaluate(const chip::ChipReport& chip, const DesignPoint& p, int64_t batch,
-                        const Model& model) {
-  const auto& layers = model.layers;
-  const int64_t units = p.n * p.tx * p.ty;
-  // Partial sums merge over the NoC: 256 GB/s bisection (Table I); within one core over its CDB.
-  const double merge_bpc = p.tx * p.ty > 1 ? kBisectionBytesPerS / chip.clock_hz : 0;
-  const TuRun run = run_on_tus(layers, batch, p.x, units, merge_bpc);
+                        const CnnModel& model) {
+  const CnnRun run = run_cnn(chip, model, batch);
   WorkloadResult w;
   w.model = model.name;
   w.batch = batch;
-  w.latency_s = run.cycles / chip.clock_hz;
+  w.latency_s = run.latency_s;
   w.achieved_tops = 2 * run.macs / w.latency_s / 1e12;
   w.utilization = run.utilization;
   perf::Activity a;
   a.seconds = w.latency_s;
   a.macs = run.macs;
-  // Each input byte feeds X MACs along a row, each output leaves after K MACs: on-chip
-  // traffic ~ macs / X read and written (activations stay on chip; weights fit in 32 MiB).
-  a.read_bytes["mem"] = run.macs / static_cast<double>(p.x);
-  a.write_bytes["mem"] = run.macs / static_cast<double>(p.x) / 4;
+  a.busy_cell_cycles = run.busy_cell_cycles;
+  // Each input byte streamed into a TU feeds X MACs along its row; int32 results leave once
+  // per K-deep pass (~1/4 of that); every HBM byte passes through the distributed memory.
+  a.read_bytes["mem"] = run.macs / static_cast<double>(p.x) + run.hbm_bytes / 2;
+  a.write_bytes["mem"] = run.macs / static_cast<double>(p.x) / 4 + run.hbm_bytes / 2;
+  a.read_bytes["dram"] = run.hbm_bytes / 2;
+  a.write_bytes["dram"] = run.hbm_bytes / 2;
+  a.vector_lane_ops = run.vector_ops;
+  if (const auto* noc = chip.find("noc")) {
+    // Bisection bytes travel ~(Tx + Ty) / 3 hops on average in a mesh (1 in a ring).
+    const double hops = std::max(1.0, double(p.tx + p.ty) / 3);
+    const double bytes_per_flit = noc->energy_pj.at("flit_hop") / noc->energy_pj.at("byte_hop");
+    a.noc_flit_hops = run.noc_bytes * hops / bytes_per_flit;
+  }
   const auto power = perf::runtime_power(chip, a);
   w.tops_per_w = w.achieved_tops / power.total_w;
   w.tops_per_tco = w.achieved_tops / (chip.area_mm2 * chip.area_mm2 * power.total_w);
@@ -69,6 +73,26 @@ WorkloadResult DesignResult::average(int scenario) const {
   a.tops_per_w = std::exp(log_w / n);
   a.tops_per_tco = std::exp(log_tco / n);
   return a;
+}
+
+StudyWinners study_winners(const std::vector<DesignResult>& results, int scenario) {
+  StudyWinners w;
+  for (size_t i = 0; i < results.size(); ++i) {
+    const auto a = results[i].average(scenario);
+    if (a.achieved_tops > results[w.throughput].average(scenario).achieved_tops) w.throughput = i;
+    if (a.utilization > results[w.utilization].average(scenario).utilization) w.utilization = i;
+    if (a.tops_per_w > results[w.tops_per_w].average(scenario).tops_per_w) w.tops_per_w = i;
+    if (a.tops_per_tco > results[w.tops_per_tco].average(scenario).tops_per_tco) w.tops_per_tco = i;
+  }
+  const double floor_tops = 0.84 * results[w.throughput].average(scenario).achieved_tops;
+  w.tops_per_tco_within_16pct = w.throughput;
+  for (size_t i = 0; i < results.size(); ++i) {
+    const auto a = results[i].average(scenario);
+    if (a.achieved_tops >= floor_tops &&
+        a.tops_per_tco > results[w.tops_per_tco_within_16pct].average(scenario).tops_per_tco)
+      w.tops_per_tco_within_16pct = i;
+  }
+  return w;
 }
 
 std::string DesignPoint::label() const {
@@ -103,10 +127,46 @@ chip::ChipSpec datacenter_spec(const DesignPoint& p, int64_t rt_inputs) {
   return s;
 }
 
+DesignResult evaluate_design(const DesignPoint& p, const chip::ChipReport& chip,
+                             const std::vector<CnnModel>& models) {
+  DesignResult d;
+  d.point = p;
+  d.area_mm2 = chip.area_mm2;
+  d.tdp_w = chip.tdp_w;
+  d.peak_tops = chip.peak_tops;
+  for (const auto& c : chip.components) {
+    d.area_breakdown_mm2.push_back({c.name, c.area_mm2});
+    d.tdp_breakdown_w.push_back({c.name, c.tdp_w});
+  }
+  for (const auto& model : models) {
+    d.workloads.push_back(evaluate(chip, p, 1, model));
+    WorkloadResult bounded = d.workloads.back();
+    for (int64_t b = 2; b <= 256; b *= 2) {
+      auto w = evaluate(chip, p, b, model);
+      if (w.latency_s > kLatencyBoundS) break;
+      bounded = w;
+    }
+    d.workloads.push_back(bounded);
+    d.workloads.push_back(evaluate(chip, p, 256, model));
+  }
+  return d;
+}
+
+DesignResult evaluate_design(const DesignPoint& p, const std::vector<CnnModel>& models) {
+  return evaluate_design(p, chip::evaluate_chip(datacenter_spec(p)), models);
+}
+
+std::vector<WorkloadResult> batch_series(const DesignPoint& p, const CnnModel& model) {
+  const auto chip = chip::evaluate_chip(datacenter_spec(p));
+  std::vector<WorkloadResult> out;
+  for (int64_t b = 1; b <= 256; b *= 2) out.push_back(evaluate(chip, p, b, model));
+  return out;
+}
+
 std::vector<DesignResult> brawny_wimpy_sweep(const SweepOptions& options) {
   std::vector<DesignResult> out;
-  std::vector<Model> models;
-  for (const auto& name : options.models) models.push_back({name, cnn_layers(name)});
+  std::vector<CnnModel> models;
+  for (const auto& name : options.models) models.push_back(load_cnn(name));
   for (int64_t x : options.lengths) {
     for (int64_t n : options.tus_per_core) {
       // Largest power-of-two core count within the peak bound, then shrink to the budgets.
@@ -125,27 +185,7 @@ std::vector<DesignResult> brawny_wimpy_sweep(const SweepOptions& options) {
           continue;
         }
         if (chip.area_mm2 > kAreaBudgetMm2 || chip.tdp_w > kPowerBudgetW) continue;
-        DesignResult d;
-        d.point = p;
-        d.area_mm2 = chip.area_mm2;
-        d.tdp_w = chip.tdp_w;
-        d.peak_tops = chip.peak_tops;
-        for (const auto& c : chip.components) {
-          d.area_breakdown_mm2.push_back({c.name, c.area_mm2});
-          d.tdp_breakdown_w.push_back({c.name, c.tdp_w});
-        }
-        for (const auto& model : models) {
-          d.workloads.push_back(evaluate(chip, p, 1, model));
-          WorkloadResult bounded = d.workloads.back();
-          for (int64_t b = 2; b <= 256; b *= 2) {
-            auto w = evaluate(chip, p, b, model);
-            if (w.latency_s > kLatencyBoundS) break;
-            bounded = w;
-          }
-          d.workloads.push_back(bounded);
-          d.workloads.push_back(evaluate(chip, p, 256, model));
-        }
-        out.push_back(d);
+        out.push_back(evaluate_design(p, chip, models));
         break;
       }
     }

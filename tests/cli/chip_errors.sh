@@ -44,4 +44,17 @@ printf '%s\n' "$base" "target_tops: 0.3" > "$tmp/search.yaml"
 "$bin" chip validate "$tmp/search.yaml" > "$tmp/v.txt" || fail "clock search validate"
 grep -q "^ok: t meets its clock (585" "$tmp/v.txt" || fail "searched clock: $(cat "$tmp/v.txt")"
 "$bin" chip sparsity | grep -q "TU8_gain" || fail "sparsity output"
+"$bin" chip sparsity --format json -o "$tmp/sp.json" || fail "sparsity json"
+/usr/bin/python3 -c "import json,sys; j=json.load(open(sys.argv[1])); assert len(j['curves'])==4" \
+  "$tmp/sp.json" || fail "sparsity json content"
+"$bin" chip sweep --format json -o "$tmp/sweep.json" || fail "sweep json"
+/usr/bin/python3 -c "
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert len(j['points']) >= 15 and len(j['paper_points']) == 3
+for s in ('batch 1', 'latency-bounded (10 ms)', 'batch 256'):
+    assert set(j['winners'][s]) >= {'throughput', 'utilization', 'tops_per_w', 'tops_per_tco'}
+" "$tmp/sweep.json" || fail "sweep json content"
+"$bin" chip sweep --format csv > /dev/null 2> "$tmp/err.txt"; [ $? -eq 2 ] || fail "sweep csv"
+grep -q "csv not in" "$tmp/err.txt" || fail "sweep csv message: $(cat "$tmp/err.txt")"
 echo ok

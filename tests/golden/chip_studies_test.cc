@@ -1,6 +1,9 @@
 // NeuroMeter 003 Sec. III (brawny/wimpy, Fig. 8-10) and Sec. IV (sparsity, Fig. 11) studies.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <map>
+
 #include "tessera/explore/brawny_wimpy.h"
 #include "tessera/explore/sparsity.h"
 #include "tessera/explore/tu_utilization.h"
@@ -25,39 +28,133 @@ TEST(ChipSparsityStudy, GainOnlyAboveHalfSparsityAndWimpyBenefitsMost) {
   EXPECT_GT(curves[2].points.back().gain, curves[3].points.back().gain);
 }
 
+// Performance from tessera's analytical evaluator (explore/cnn_performance.h) over ResNet-50,
+// Inception-v3 and NasNet-A-Large; numbers from `tessera chip sweep` (docs/chip-model.md).
+// Fig. 11's "clear transition point at 0.9 in TU8 and RT64": with uniformly random zeros a
+// 64-element block (8x8 TU tile, 64-input RT vector) is all-zero with probability s^64, which
+// is 0.1 % at s = 0.9, 3.8 % at 0.95 and 53 % at 0.99; so on the paper's grid (0.1 steps to
+// 0.9, then 0.99; beta in [2, 2.5] implies it stops at 0.99) the curve bends right after
+// 0.9. tessera reproduces that bend between 0.9 and 0.99 (not a jump AT 0.9, which the
+// Sec. IV equations cannot give with random zeros); the 1024-element blocks never skip.
+TEST(ChipSparsityStudy, FineGrainedKneeAfterPointNine) {
+  const auto curves = sparsity_study();
+  auto gain_at = [](const SparsityCurve& c, double s) {
+    for (const auto& p : c.points)
+      if (std::abs(p.sparsity - s) < 1e-9) return p.gain;
+    ADD_FAILURE() << "no point at " << s;
+    return 0.0;
+  };
+  for (const auto& c : curves) {
+    const double slope_low = (gain_at(c, 0.9) - gain_at(c, 0.8)) / 0.1;
+    const double slope_high = (gain_at(c, 0.99) - gain_at(c, 0.9)) / 0.09;
+    if (c.arch == "TU8" || c.arch == "RT64") {
+      EXPECT_GT(slope_high, 10 * slope_low) << c.arch;  // the knee
+      EXPECT_NEAR(gain_at(c, 0.99), 2.7, 0.3) << c.arch;
+    } else {
+      EXPECT_LT(slope_high, 2 * slope_low) << c.arch;  // CSR traffic only: slow growth
+      EXPECT_NEAR(gain_at(c, 0.99), 1.65, 0.15) << c.arch;
+    }
+    for (const auto& p : c.points) {
+      const double block = (c.arch == "TU8" || c.arch == "RT64") ? 64 : 1024;
+      EXPECT_NEAR(p.skip_factor_y, 1 - std::pow(p.sparsity, block), 1e-12) << c.arch;
+    }
+  }
+}
+
+// Sec. III-A-1: "with eight 4x4 TUs per core, the VReg area and power overhead is 12.7 % and
+// 24.9 % of the core" (2R+1W ports per functional unit). The core count is not given; the
+// paper's 4x4 designs reach < 1/12 of the 92 TOPS peak, i.e. <= ~43 such cores, so 64 cores
+// (512 KiB of the 32 MiB each) is the closest power of two. tessera: 10.6 % and 20.0 %
+// (pinned +-2 pp; the paper's values within 3 / 5 pp).
+TEST(ChipBrawnyWimpy, VregOverheadOfEightSmallTusPerCore) {
+  const auto chip = chip::evaluate_chip(datacenter_spec({4, 8, 8, 8}));
+  double core_area = 0, core_tdp = 0;
+  for (const auto& c : chip.components)
+    if (c.instances % 64 == 0 && c.name != "noc") core_area += c.area_mm2, core_tdp += c.tdp_w;
+  const auto* vreg = chip.find("vector_registers");
+  ASSERT_NE(vreg, nullptr);
+  EXPECT_NEAR(vreg->area_mm2 / core_area, 0.106, 0.02);
+  EXPECT_NEAR(vreg->tdp_w / core_tdp, 0.200, 0.02);
+  EXPECT_NEAR(vreg->area_mm2 / core_area, 0.127, 0.03);
+  EXPECT_NEAR(vreg->tdp_w / core_tdp, 0.249, 0.05);
+}
+
+// Fig. 8: at the full 92 TOPS peak, the wimpier the design the larger its die and TDP;
+// (128,4,1,1) has the best peak TOPS/W and TOPS/TCO.
+TEST(ChipBrawnyWimpy, Fig8AreaTdpAndPeakEfficiency) {
+  const auto results = brawny_wimpy_sweep();
+  std::map<int64_t, std::pair<double, double>> sum;  // X -> (area, TDP) over full-peak points
+  std::map<int64_t, int> n;
+  const DesignResult* best_tco = &results[0];
+  const DesignResult* best_w = &results[0];
+  auto tco = [](const DesignResult& d) {
+    return d.peak_tops / (d.area_mm2 * d.area_mm2 * d.tdp_w);
+  };
+  for (const auto& d : results) {
+    if (tco(d) > tco(*best_tco)) best_tco = &d;
+    if (d.peak_tops / d.tdp_w > best_w->peak_tops / best_w->tdp_w) best_w = &d;
+    if (d.peak_tops < 91) continue;
+    sum[d.point.x].first += d.area_mm2;
+    sum[d.point.x].second += d.tdp_w;
+    ++n[d.point.x];
+  }
+  ASSERT_GE(sum.size(), 5u);
+  double area = 1e9, tdp = 1e9;
+  for (const auto& [x, v] : sum) {
+    EXPECT_LT(v.first / n[x], area) << x;
+    EXPECT_LT(v.second / n[x], tdp) << x;
+    area = v.first / n[x], tdp = v.second / n[x];
+  }
+  EXPECT_EQ(best_tco->point.label(), "(128,4,1,1)");
+  EXPECT_EQ(best_w->point.label(), "(128,4,1,1)");
+}
+
 TEST(ChipBrawnyWimpy, BudgetsPeakAndPaperTrends) {
   const auto results = brawny_wimpy_sweep();
   ASSERT_GE(results.size(), 15u);
-  const DesignResult* best_throughput = nullptr;
-  const DesignResult* best_util = nullptr;
   for (const auto& d : results) {
     EXPECT_LE(d.area_mm2, 500);
     EXPECT_LE(d.tdp_w, 300);
     EXPECT_LE(d.peak_tops, 92);
     ASSERT_EQ(d.workloads.size(), 9u);
-    const auto a = d.average(1);
-    if (!best_throughput || a.achieved_tops > best_throughput->average(1).achieved_tops)
-      best_throughput = &d;
-    if (!best_util || a.utilization > best_util->average(1).utilization) best_util = &d;
+    for (int s = 0; s < 3; ++s) EXPECT_LE(d.average(s).utilization, 1.0) << d.point.label();
+    // Fig. 9: throughput grows with the batch.
+    EXPECT_GE(d.average(2).achieved_tops, d.average(1).achieved_tops * 0.999);
+    EXPECT_GE(d.average(1).achieved_tops, d.average(0).achieved_tops * 0.999);
   }
-  // Paper (Fig. 10): wimpy 8x8 has the highest utilisation, brawny 64x64 the best throughput.
-  // tessera's model (no partial-sum merge or NoC cost) lets the smallest TUs keep the highest
-  // utilisation and favours mid-size TUs on throughput; see docs/chip-model.md.
-  EXPECT_LE(best_util->point.x, 8);
-  EXPECT_GE(best_throughput->point.x, 8);
-  EXPECT_LE(best_throughput->point.x, 64);
-  // Energy efficiency peaks at a brawny-ish 32x32 design at medium batch (paper: 64 -> 32),
-  // cost efficiency (TOPS/mm^4/W) at a brawny design with few cores (paper: 64x64 x4 on 2).
-  const DesignResult* best_w = &results[0];
-  const DesignResult* best_tco = &results[0];
-  for (const auto& d : results) {
-    if (d.average(1).tops_per_w > best_w->average(1).tops_per_w) best_w = &d;
-    if (d.average(1).tops_per_tco > best_tco->average(1).tops_per_tco) best_tco = &d;
+  for (int s = 0; s < 3; ++s) {
+    const auto w = study_winners(results, s);
+    // Paper: wimpy 8x8 has the highest utilisation in every scenario (tessera: 4x4, which
+    // fits 32x32 cores in tessera's smaller per-core area; see docs/chip-model.md).
+    EXPECT_LE(results[w.utilization].point.x, 8) << s;
+    // Paper: brawny 64x64 (64,2,2,4) has the best throughput. tessera: mid-size 8..16 TUs win
+    // (bs 1: (16,2,8,16) 36.7 TOPS), because its wimpy chips reach the full 92 TOPS peak
+    // under 500 mm^2; (64,2,2,4) reaches 77 % of that (28.4 TOPS, asserted below).
+    EXPECT_GE(results[w.throughput].point.x, 8) << s;
+    EXPECT_LE(results[w.throughput].point.x, 32) << s;
+    // Paper: energy efficiency best at 64x64 (bs 1) / 32x32 (larger batches); tessera: 16..32.
+    EXPECT_GE(results[w.tops_per_w].point.x, 16) << s;
+    EXPECT_LE(results[w.tops_per_w].point.x, 64) << s;
+    // Paper: cost efficiency best at a brawny few-core design (64,4,1,2); tessera:
+    // (64,4,2,2) (four 64x64 TUs per core on 4 cores instead of 2).
+    EXPECT_GE(results[w.tops_per_tco].point.x, 64) << s;
+    EXPECT_LE(results[w.tops_per_tco].point.tx * results[w.tops_per_tco].point.ty, 4) << s;
   }
-  EXPECT_GE(best_w->point.x, 16);
-  EXPECT_LE(best_w->point.x, 64);
-  EXPECT_GE(best_tco->point.x, 64);
-  EXPECT_LE(best_tco->point.tx * best_tco->point.ty, 4);
+  const auto w0 = study_winners(results, 0);
+  // Paper (Fig. 10(a)): giving up < 16 % of the top throughput buys > 2x TOPS/TCO with
+  // four 64x64 TUs per core on few cores, (64,4,1,2). tessera at batch 1: (32,4,4,4), 11.2 %
+  // less throughput for 2.20x TOPS/TCO (four 32x32 TUs per core on 16 cores; tessera's
+  // smaller cores fit more under the budgets).
+  const auto& near = results[w0.tops_per_tco_within_16pct];
+  const auto top = results[w0.throughput].average(0);
+  EXPECT_GE(near.point.x, 32);
+  EXPECT_EQ(near.point.n, 4);
+  EXPECT_GE(near.average(0).achieved_tops, 0.84 * top.achieved_tops);
+  EXPECT_GT(near.average(0).tops_per_tco, 2.0 * top.tops_per_tco);
+  for (const auto& d : results)
+    if (d.point.x == 64 && d.point.n == 2) {  // the paper's throughput optimum
+      EXPECT_GT(d.average(0).achieved_tops, 0.75 * results[w0.throughput].average(0).achieved_tops);
+    }
   // Utilisation falls as TUs grow (same N): the study's central trend.
   double previous = 2;
   for (const auto& d : results) {
@@ -65,6 +162,52 @@ TEST(ChipBrawnyWimpy, BudgetsPeakAndPaperTrends) {
     EXPECT_LE(d.average(0).utilization, previous + 1e-9) << d.point.label();
     previous = d.average(0).utilization;
   }
+}
+
+// Fig. 9 on (64,2,2,4): "significant throughput improvements when the batch size switches
+// from 1 to 64" for every model, latency growing with the batch. tessera, bs 64 vs bs 1:
+// 1.57x (ResNet), 1.87x (Inception), 1.31x (NasNet, whose separable convs leave 64x64 arrays
+// underused at any batch). Throughput dips by up to 7 % where the batch's activations stop
+// fitting in the 32 MiB beside the weights (ResNet 2 -> 4, NasNet 4 -> 8) and go to HBM.
+TEST(ChipBrawnyWimpy, Fig9ThroughputGrowsWithBatch) {
+  const std::map<std::string, double> gain_64 = {
+      {"resnet50", 1.57}, {"inception-v3", 1.87}, {"nasnet-a-large", 1.31}};
+  for (const auto& name : SweepOptions{}.models) {
+    const auto series = batch_series({64, 2, 2, 4}, load_cnn(name));
+    ASSERT_EQ(series.size(), 9u);
+    EXPECT_NEAR(series[6].achieved_tops / series[0].achieved_tops, gain_64.at(name), 0.1)
+        << name;  // bs 64 vs 1
+    EXPECT_GT(series[8].achieved_tops, 1.3 * series[0].achieved_tops) << name;
+    for (size_t i = 1; i < series.size(); ++i) {
+      EXPECT_GT(series[i].latency_s, series[i - 1].latency_s) << name;
+      EXPECT_GE(series[i].achieved_tops, 0.9 * series[i - 1].achieved_tops) << name;
+    }
+  }
+}
+
+TEST(ChipBrawnyWimpy, PaperNamedPointsTradeThroughputForCostEfficiency) {
+  std::vector<CnnModel> models;
+  for (const auto& name : SweepOptions{}.models) models.push_back(load_cnn(name));
+  const auto fast = evaluate_design({64, 2, 2, 4}, models).average(0);
+  const auto cheap = evaluate_design({64, 4, 1, 2}, models).average(0);
+  // Paper (Fig. 10(a)): (64,2,2,4) -> (64,4,1,2) loses < 16 % throughput for 2.1x TOPS/TCO
+  // and 1.3x TOPS/W. tessera: 40.8 % for 2.06x and 1.02x. The cost-efficiency gain is
+  // reproduced; the throughput loss is 2.5x the paper's because in tessera's mapping the
+  // 8-core design is compute-bound (NoC at 256 GB/s overlapped with compute, ResNet and
+  // Inception weights resident on chip), so halving the TUs nearly halves the throughput;
+  // TF-Sim's NoC and scheduling costs, which make the paper's 8-core design lose less, are
+  // not published.
+  const double loss = 1 - cheap.achieved_tops / fast.achieved_tops;
+  const double tco_gain = cheap.tops_per_tco / fast.tops_per_tco;
+  EXPECT_NEAR(loss, 0.408, 0.05);
+  EXPECT_NEAR(tco_gain, 2.06, 0.2);
+  EXPECT_NEAR(tco_gain, 2.1, 0.25);  // the paper
+  // Fig. 9: latency-bounded batches of (64,2,2,4) are 16 / 32 / 4 (ResNet / Inception /
+  // NasNet) in the paper; tessera: 64 / 32 / 2.
+  const auto d = evaluate_design({64, 2, 2, 4}, models);
+  EXPECT_EQ(d.workloads[4].batch, 32);  // Inception, latency-bounded
+  EXPECT_GE(d.workloads[1].batch, 16);  // ResNet
+  EXPECT_LE(d.workloads[7].batch, 4);   // NasNet
 }
 
 TEST(ChipBrawnyWimpy, ZooLoweringMatchesHandWrittenResNet50) {

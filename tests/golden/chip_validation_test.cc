@@ -23,9 +23,13 @@ TEST(ChipValidation, TpuV1AreaAndTdp) {
   // (24 % of 331) on the floorplan. We do not scale logic per chip to close it.
   EXPECT_LE(r.area_mm2, 331);
   EXPECT_GE(r.area_mm2, 0.5 * 331);
-  // TDP 75 W published. tessera ~88 W (+18 %): worst-case toggling of every systolic cell
-  // register and skew-buffer bit; NeuroMeter reports <5 %.
-  EXPECT_NEAR(r.tdp_w, 75, 0.2 * 75);
+  // TDP 75 W published. tessera ~90 W (+20 %): worst-case toggling of every systolic cell
+  // register and skew-buffer bit (TDP data-toggle ratio 2, a global constant) plus the
+  // explicit clock network (1.4 W, which NeuroMeter amortises into the components);
+  // NeuroMeter reports <5 %. Pinned (+-5 %) with the direction checked.
+  EXPECT_NEAR(r.tdp_w, 90.2, 0.05 * 90.2);
+  EXPECT_GT(r.tdp_w, 75);
+  EXPECT_NEAR(r.tdp_share("clock_network"), 0.015, 0.01);
   // The systolic array is the largest consumer (NeuroMeter: 56 % of TDP).
   EXPECT_NEAR(r.tdp_share("tensor_unit"), 0.56, 0.1);
 }
@@ -49,12 +53,17 @@ TEST(ChipValidation, TpuV2AreaAndTdp) {
   // Published: < 611 mm^2 (NeuroMeter 513 mm^2). tessera ~315 mm^2, same MXU gap as TPU-v1.
   EXPECT_LE(r.area_mm2, 611);
   EXPECT_GE(r.area_mm2, 0.5 * 611);
-  // Published TDP 280 W (NeuroMeter 255 W). tessera ~132 W: from per-op energies (TPUv4i-
-  // anchored node scaling at 0.75 V) two 128x128 bf16 arrays, 1024 fp32 VU lanes, HBM and ICI
-  // PHYs do not add up to 280 W; the published figure is a board/package design power of a
-  // training chip whose composition is not published. Pinned to what tessera computes (+-15 %)
-  // so a model change is seen; the 53 % gap is reported in docs/chip-model.md.
-  EXPECT_NEAR(r.tdp_w, 132, 0.15 * 132);
+  // Published TDP 280 W (NeuroMeter 255 W). tessera ~167 W (-40 %): from per-op energies
+  // (TPUv4i-anchored node scaling at 0.75 V) two 128x128 bf16 arrays, 1024 fp32 VU lanes, a
+  // VMem banked for one full vreg load and store per cycle (33 W), HBM and ICI PHYs and the
+  // clock network (4.2 W) do not add up to 280 W; the published figure is a training chip's
+  // design power whose composition is not published. Pinned to what tessera computes (+-10 %)
+  // so a model change is seen; the gap is reported in docs/chip-model.md.
+  EXPECT_NEAR(r.tdp_w, 167, 0.1 * 167);
+  EXPECT_LT(r.tdp_w, 280);
+  // NeuroMeter found VMem needs 4 banks of 2R+1W for its throughput; tessera banks it 64 x 1RW
+  // for the VPU's 4 KiB loads and stores per cycle (plus the MXU's 256 B).
+  EXPECT_GE(r.find("memory:vmem")->tdp_w, 0.15 * r.tdp_w);
   // Published shares: ICI 5 % (NeuroMeter 12 %), HBM ports 5 % (NeuroMeter 9 %), PCIe 2 %.
   EXPECT_NEAR(r.area_share("chip_links"), 0.05, 0.07);
   EXPECT_NEAR(r.area_share("memory_controller"), 0.05, 0.08);
@@ -92,15 +101,17 @@ TEST(ChipValidation, EyerissRuntimePowerAlexNet) {
   const auto conv1 = eyeriss_layer(4.0 * 55 * 55 * 96 * 363, 16.5e-3, 154, 0.0001, 18.5e6);
   // CONV5: 13x13x256 x 3x3x192 x 4, 10.0 ms, 156 active PEs, 77.6 % zeros, 24.9 MB GLB.
   const auto conv5 = eyeriss_layer(4.0 * 13 * 13 * 256 * 1728, 10.0e-3, 156, 0.776, 24.9e6);
-  // Published 332 mW and 236 mW (NeuroMeter: +11 % and -13 %). tessera: ~172 mW (-48 %) and
-  // ~160 mW (-32 %). The gap: Eyeriss' clock network (not a separate component here, as in
-  // NeuroMeter, but tessera has no empirical clock share to amortise) and 65 nm LP energies
-  // scaled from Horowitz 45 nm that sit below the measured spad/MAC energies. Not tuned to
-  // Eyeriss; pinned (+-15 %) so that model changes are seen, and the direction is checked:
-  // the model must stay below the measurement, CONV1 above CONV5.
+  // Published 332 mW and 236 mW (NeuroMeter: +11 % and -13 %). tessera: ~199 mW (-40 %) and
+  // ~187 mW (-21 %), of which the explicit clock network (H-tree + leaf wiring, activity 1)
+  // is 27 mW. The rest of the gap: 65 nm energies scaled from Horowitz 45 nm per-op numbers
+  // (~7.8 pJ per MAC for the whole chip here against ~13 pJ measured); NeuroMeter's
+  // empirical clock share is not published. Not tuned to Eyeriss; pinned (+-10 %) so that
+  // model changes are seen, and the direction is checked: the model stays below the
+  // measurement, CONV1 above CONV5.
   std::printf("eyeriss conv1 %.3f W conv5 %.3f W\n", conv1.total_w, conv5.total_w);
-  EXPECT_NEAR(conv1.total_w, 0.172, 0.15 * 0.172);
-  EXPECT_NEAR(conv5.total_w, 0.160, 0.15 * 0.160);
+  EXPECT_NEAR(conv1.total_w, 0.199, 0.1 * 0.199);
+  EXPECT_NEAR(conv5.total_w, 0.187, 0.1 * 0.187);
+  EXPECT_NEAR(conv1.by_component_w.at("clock_network"), 0.027, 0.005);
   EXPECT_LT(conv1.total_w, 0.332);
   EXPECT_LT(conv5.total_w, 0.236);
   EXPECT_GT(conv1.total_w, conv5.total_w);

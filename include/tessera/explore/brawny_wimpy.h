@@ -2,7 +2,8 @@
 // design points (X, N, Tx, Ty) = TU length, TUs per core, 2-D core grid, at 28 nm / 700 MHz,
 // 500 mm^2 / 300 W, peak <= 92 TOPS, 32 MiB distributed memory, 700 GB/s HBM. For each
 // (X, N) the core count is the largest power of two (Tx = Ty or Ty/2) within peak, area and
-// power; area/TDP come from the chip model, throughput from a TU-utilisation model.
+// power; area/TDP come from the chip model, throughput/utilisation from tessera's analytical
+// evaluator (explore/cnn_performance.h) over ResNet-50, Inception-v3 and NasNet-A-Large.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "tessera/chip/chip_model.h"
+#include "tessera/explore/cnn_performance.h"
 
 namespace tessera::explore {
 
@@ -49,7 +51,26 @@ struct SweepOptions {
   std::vector<std::string> models = {"resnet50", "inception-v3", "nasnet-a-large"};
 };
 
+// One design point (its chip evaluated here, or given) on the models, in the three scenarios;
+// no budget check. Used for the paper's named points that the sweep's rule does not produce.
+DesignResult evaluate_design(const DesignPoint& p, const std::vector<CnnModel>& models);
+DesignResult evaluate_design(const DesignPoint& p, const chip::ChipReport& chip,
+                             const std::vector<CnnModel>& models);
+
+// Fig. 9: one model on one design point at batches 1, 2, 4, ..., 256.
+std::vector<WorkloadResult> batch_series(const DesignPoint& p, const CnnModel& model);
+
 // Runs the sweep; points whose every core count breaks a budget are left out.
 std::vector<DesignResult> brawny_wimpy_sweep(const SweepOptions& options = {});
+
+// Indices of the best points of a scenario (0 = bs 1, 1 = latency-bounded, 2 = bs 256) on the
+// averages of Fig. 10; ties go to the earlier (wimpier) point.
+struct StudyWinners {
+  size_t throughput = 0, utilization = 0, tops_per_w = 0, tops_per_tco = 0;
+  // The paper's trade-off question: the best TOPS/TCO among the points that keep at least
+  // 84 % of the winner's throughput (Fig. 10(a): "<16 % sacrifice").
+  size_t tops_per_tco_within_16pct = 0;
+};
+StudyWinners study_winners(const std::vector<DesignResult>& results, int scenario);
 
 }  // namespace tessera::explore

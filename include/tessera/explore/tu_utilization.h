@@ -1,5 +1,7 @@
-// A small TU-utilisation performance model for the brawny/wimpy study, standing in for
-// NeuroMeter's TF-Sim (003 Sec. III-A-3): each conv/matmul layer is an (M = batch x pixels,
+// A small closed-form TU-utilisation model (the brawny/wimpy study's first stand-in for
+// NeuroMeter's TF-Sim, 003 Sec. III-A-3; the sweep now runs tessera's analytical evaluator,
+// explore/cnn_performance.h, and this stays as a cross-check and for the hand-written
+// ResNet-50 layer list): each conv/matmul layer is an (M = batch x pixels,
 // K = C R S, N = filters) GEMM on X x X weight-stationary arrays; weights are tiled
 // ceil(K/X) x ceil(N/X). The TUs work on output tiles in parallel first, then split the pixel
 // dimension (space-to-batch), and only then the reduction dimension, whose int32 partial sums

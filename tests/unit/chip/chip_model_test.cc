@@ -121,5 +121,28 @@ TEST(ChipRuntimePower, FullActivityMatchesComponentDynamicPower) {
   EXPECT_THROW(perf::runtime_power(r, a), Error);
 }
 
+TEST(ChipClockNetwork, GrowsWithDieAndClockAndRunsEveryCycle) {
+  auto spec = load_chip_spec("tpu-v1");
+  const auto base = evaluate_chip(spec);
+  const auto* clk = base.find("clock_network");
+  ASSERT_NE(clk, nullptr);
+  // Activity 1: the TDP is its dynamic power (no data-toggle scaling) plus leakage.
+  EXPECT_NEAR(clk->tdp_w, clk->dynamic_w + clk->leakage_w, 1e-12);
+  EXPECT_NEAR(clk->dynamic_w, clk->energy_pj.at("cycle") * 1e-12 * base.clock_hz, 1e-9);
+  spec.clock_hz /= 2;
+  const auto slow = evaluate_chip(spec);
+  EXPECT_NEAR(slow.find("clock_network")->dynamic_w, clk->dynamic_w / 2, 1e-3 * clk->dynamic_w);
+  spec.clock_hz = base.clock_hz;
+  spec.cores = 2;  // twice the logic and die: a longer tree
+  const auto big = evaluate_chip(spec);
+  EXPECT_GT(big.find("clock_network")->dynamic_w, 1.5 * clk->dynamic_w);
+  // Charged for the whole runtime, busy or idle.
+  perf::Activity idle;
+  idle.seconds = 1e-3;
+  const auto p = perf::runtime_power(base, idle);
+  EXPECT_NEAR(p.by_component_w.at("clock_network"), clk->dynamic_w + clk->leakage_w,
+              1e-6 * clk->dynamic_w);
+}
+
 }  // namespace
 }  // namespace tessera::chip
