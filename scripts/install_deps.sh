@@ -14,6 +14,7 @@ packages=(
   libnlopt-dev libnlopt-cxx-dev libglpk-dev
   libsqlite3-dev libopenmpi-dev openmpi-bin
   libpfm4-dev
+  python3  # the CLI tests read JSON reports with its json module
 )
 # Optional: python3-* only for tests that generate ONNX fixtures (skipped cleanly when absent);
 # clang + libclang-rt-14-dev only for the libFuzzer target (-DTESSERA_FUZZ=ON, tests/fuzz).

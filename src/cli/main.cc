@@ -33,8 +33,11 @@ int main_impl(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    int code = app.exit(e);
-    return code == 0 ? 0 : 2;
+    // --help / --version are "errors" with exit code 0: CLI11 prints them. Real usage errors
+    // get the house format instead of CLI11's two lines: one line on stderr, exit 2.
+    if (e.get_exit_code() == 0) return app.exit(e);
+    std::cerr << "tessera: error: " << e.what() << " (see --help)\n";
+    return 2;
   }
   try {
     return run ? run() : 0;

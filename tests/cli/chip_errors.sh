@@ -1,15 +1,14 @@
-#!/bin/bash
-# Bad chip specs: exit 2, one error line naming the problem, no output file.
+#!/usr/bin/env bash
+# Bad chip specs: exit 2, one error line naming the problem, nothing on stdout, no output file.
+# Then the happy paths: JSON of show/sparsity/sweep, clock search.
+# Usage: chip_errors.sh TESSERA_BINARY SOURCE_DIR
 set -u
-bin="$1"; tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+bin="$1"
+source "$(dirname "$0")/lib/common.sh"
+tmp="$work"
 expect_error() {  # pattern, yaml
-  printf '%s\n' "$2" > "$tmp/spec.yaml"
-  "$bin" chip show "$tmp/spec.yaml" -o "$tmp/out.txt" 2> "$tmp/err.txt"; rc=$?
-  [ "$rc" -eq 2 ] || fail "exit $rc for: $1"
-  [ "$(wc -l < "$tmp/err.txt")" -eq 1 ] || fail "not one line: $(cat "$tmp/err.txt")"
-  grep -q "$1" "$tmp/err.txt" || fail "expected '$1' in: $(cat "$tmp/err.txt")"
-  [ ! -e "$tmp/out.txt" ] || fail "output written for: $1"
+  printf '%s\n' "$2" >"$work/spec.yaml"
+  expect_rejected "$1" "$bin" chip show "$work/spec.yaml" -o "$work/out"
 }
 base='name: t
 technology: {node_nm: 28}
@@ -36,8 +35,7 @@ target_tops: 50"
 expect_error "exceeds the area budget" "$base
 clock_mhz: 700
 area_budget_mm2: 0.001"
-"$bin" chip show nosuchchip 2> "$tmp/err.txt"; [ $? -eq 2 ] || fail "unknown preset"
-grep -q "unknown chip 'nosuchchip'" "$tmp/err.txt" || fail "unknown preset message"
+expect_rejected "unknown chip 'nosuchchip'" "$bin" chip show nosuchchip
 "$bin" chip show tpu-v1 --format json -o "$tmp/ok.json" || fail "tpu-v1 show"
 grep -q '"tdp_w"' "$tmp/ok.json" || fail "json output"
 printf '%s\n' "$base" "target_tops: 0.3" > "$tmp/search.yaml"
@@ -55,6 +53,5 @@ assert len(j['points']) >= 15 and len(j['paper_points']) == 3
 for s in ('batch 1', 'latency-bounded (10 ms)', 'batch 256'):
     assert set(j['winners'][s]) >= {'throughput', 'utilization', 'tops_per_w', 'tops_per_tco'}
 " "$tmp/sweep.json" || fail "sweep json content"
-"$bin" chip sweep --format csv > /dev/null 2> "$tmp/err.txt"; [ $? -eq 2 ] || fail "sweep csv"
-grep -q "csv not in" "$tmp/err.txt" || fail "sweep csv message: $(cat "$tmp/err.txt")"
-echo ok
+expect_rejected "csv not in" "$bin" chip sweep --format csv
+finish chip_errors
