@@ -13,6 +13,11 @@ expect_bad() {
   expect_rejected "$expected" "$tessera" analyze "$@" --format json --output "$work/out"
 }
 
+# Usage errors caught by the option parser: the same one-line format as every other error.
+expect_rejected "not expected: --bogus" "$tessera" analyze bert-base --bogus
+expect_rejected "yaml not in" "$tessera" analyze bert-base --format yaml
+expect_rejected "A subcommand is required" "$tessera"
+
 expect_bad "unknown model 'bert-bsae'" bert-bsae
 expect_bad "did you mean 'bert-base'" bert-bsae
 expect_bad "unknown parameter 'sequence'" bert-base:sequence=512
