@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "run/fused.h"
+#include "run/kernels/vector_math.h"
 #include "run/scheduler.h"
 #include "tessera/run/gemm.h"
 #include "tessera/run/kernels.h"
@@ -190,7 +191,7 @@ class AttentionRun {
   void chunk_item(int64_t g, int64_t c, int64_t g0) {
     thread_local std::vector<float> k_scratch, v_scratch, gather, scores, weights;
     thread_local std::vector<int64_t> needed;
-    thread_local std::vector<int64_t> zeros;
+    thread_local std::vector<int32_t> zeros;
     int64_t c0 = c * chunk_, n = std::min(chunk_, b_.nk - c0), nq = b_.nq;
     Matrix q = query(g);
     Matrix k = keys(g, c0, n, k_scratch);
@@ -202,51 +203,58 @@ class AttentionRun {
     bool zs = o_.zero_skip;
     float threshold = static_cast<float>(o_.score_threshold);
     needed.clear();
-    zeros.assign(static_cast<size_t>(n), 0);
-    int64_t kept = 0;
-    if (zs) {
+    int64_t m = n;
+    if (o_.vgen_skip) {
+      zeros.assign(static_cast<size_t>(n), 0);
+      int32_t* z = zeros.data();
+      for (int64_t i = 0; i < nq; ++i) {
+        const float* s = scores.data() + i * n;
+#pragma omp simd
+        for (int64_t j = 0; j < n; ++j) z[j] += s[j] < threshold ? 1 : 0;
+      }
+      for (int64_t j = 0; j < n; ++j) {
+        double ratio = static_cast<double>(z[j]) / static_cast<double>(nq);
+        if (ratio <= o_.zero_ratio_threshold) needed.push_back(c0 + j);
+      }
+      m = static_cast<int64_t>(needed.size());
+    }
+    // Partial softmax over the needed columns: chunk max, exponentials, partial sums, in place
+    // in the score tile (compacted first when V-Gen skipping dropped columns).
+    float* e_all = scores.data();
+    if (m < n) {
+      weights.resize(static_cast<size_t>(std::max<int64_t>(1, nq * m)));
       for (int64_t i = 0; i < nq; ++i)
-        for (int64_t j = 0; j < n; ++j)
-          zeros[static_cast<size_t>(j)] += scores[i * n + j] < threshold;
+        for (int64_t j = 0; j < m; ++j)
+          weights[static_cast<size_t>(i * m + j)] =
+              scores[static_cast<size_t>(i * n + needed[static_cast<size_t>(j)] - c0)];
+      e_all = weights.data();
     }
-    for (int64_t j = 0; j < n; ++j) {
-      double ratio = static_cast<double>(zeros[static_cast<size_t>(j)]) / static_cast<double>(nq);
-      if (o_.vgen_skip && ratio > o_.zero_ratio_threshold) continue;
-      needed.push_back(c0 + j);
-      kept += nq - zeros[static_cast<size_t>(j)];
-    }
-    int64_t m = static_cast<int64_t>(needed.size());
-    bool contiguous = m == n;
-    // Partial softmax over the needed columns: chunk max, exponentials, partial sums.
-    weights.resize(static_cast<size_t>(std::max<int64_t>(1, nq * m)));
     int64_t slot = ((g - g0) * chunks_ + c);
     float* m_out = partial_m_.data() + slot * nq;
     float* l_out = partial_l_.data() + slot * nq;
+    int64_t kept = 0;
     for (int64_t i = 0; i < nq; ++i) {
-      const float* s = scores.data() + i * n;
-      float* e = weights.data() + i * m;
-      for (int64_t j = 0; j < m; ++j) e[j] = s[needed[static_cast<size_t>(j)] - c0];
-      float row_max = kNegInf;
-      for (int64_t j = 0; j < m; ++j)
-        row_max = std::max(row_max, (!zs || e[j] >= threshold) ? e[j] : kNegInf);
+      float* e = e_all + i * m;
+      float row_max = zs ? masked_max_of(e, threshold, m) : max_of(e, m);
       float sum = 0.0f;
       if (row_max != kNegInf) {
-        for (int64_t j = 0; j < m; ++j) {
-          float value = fast_exp(e[j] - row_max);
-          e[j] = (!zs || e[j] >= threshold) ? value : 0.0f;
-          sum += e[j];
-        }
+        sum = zs ? masked_exp_shift_sum(e, threshold, row_max, e, m, kept)
+                 : exp_shift_sum(e, row_max, e, m);
       } else {
         std::fill(e, e + m, 0.0f);
       }
       m_out[i] = row_max;
       l_out[i] = sum;
     }
+    bool contiguous = m == n;
+    float* weights_data = e_all;
     float* o_out = partial_o_.data() + slot * nq * b_.dv;
     if (m > 0) {
       current_chunk_len_ = n;
+      if (contiguous && needed.empty())
+        for (int64_t j = 0; j < n; ++j) needed.push_back(c0 + j);
       Matrix v = values(g, needed, contiguous, v_scratch, gather);
-      sgemm(false, false, nq, b_.dv, m, 1.0f, weights.data(), m, v.data, v.ld, 0.0f, o_out, b_.dv);
+      sgemm(false, false, nq, b_.dv, m, 1.0f, weights_data, m, v.data, v.ld, 0.0f, o_out, b_.dv);
     } else if (per_head_) {
       counters_.vgen_total += n;
     }
@@ -279,7 +287,7 @@ class AttentionRun {
       for (int64_t c = 0; c < chunks_; ++c) {
         float mc = partial_m_[static_cast<size_t>((base + c) * nq + i)];
         if (mc == kNegInf) continue;
-        float factor = fast_exp(mc - row_max);
+        float factor = exp_approx(mc - row_max);
         total += partial_l_[static_cast<size_t>((base + c) * nq + i)] * factor;
         const float* o = partial_o_.data() + ((base + c) * nq + i) * dv;
         for (int64_t j = 0; j < dv; ++j) a[j] += o[j] * factor;
