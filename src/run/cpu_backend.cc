@@ -415,7 +415,13 @@ class PlanBuilder {
     }
     auto buffer = std::make_unique<Buffer>(tensor.elements() * 4);
     std::vector<float> values(static_cast<size_t>(tensor.elements()));
-    if (tensor.tensor_class == model::TensorClass::Constant) {
+    const std::vector<float>* from_file =
+        tensor.tensor_class == model::TensorClass::Constant
+            ? plan_.weights_->loaded_values(tensor.name, tensor.elements())
+            : nullptr;
+    if (from_file) {
+      values = *from_file;  // an ONNX initializer the importer kept as a constant
+    } else if (tensor.tensor_class == model::TensorClass::Constant) {
       // Constants (masks, scale factors) are 1: neutral for a mask added before a softmax
       // and for a multiply/divide; their real values are not part of the graph IR. The zoo's
       // causal mask ([.., L, L], named so) is the one exception: 0 on and below the

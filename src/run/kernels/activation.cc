@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "tessera/core/error.h"
 #include "run/kernels/vector_math.h"
+#include "tessera/core/error.h"
 #include "tessera/run/kernels.h"
 
 namespace tessera::run {

@@ -13,7 +13,7 @@ namespace tessera::run {
 float fast_exp(float x) { return exp_approx(x); }
 
 void exp_inplace(float* x, int64_t count) {
-  #pragma omp simd
+#pragma omp simd
   for (int64_t i = 0; i < count; ++i) x[i] = exp_approx(x[i]);
 }
 

@@ -86,8 +86,8 @@ inline float masked_max_of(const float* x, float threshold, int64_t n) {
 }
 
 // y[i] = x[i] >= threshold ? exp(x[i] - shift) : 0; returns the sum and counts the kept scores.
-inline float masked_exp_shift_sum(const float* x, float threshold, float shift, float* y,
-                                  int64_t n, int64_t& kept) {
+inline float masked_exp_shift_sum(const float* x, float threshold, float shift, float* y, int64_t n,
+                                  int64_t& kept) {
   float sum = 0.0f;
   int32_t count = 0;
 #pragma omp simd reduction(+ : sum, count)
