@@ -25,6 +25,7 @@ namespace tessera::run {
 namespace {
 
 constexpr int64_t kPartialBudgetBytes = int64_t{64} << 20;
+constexpr int64_t kMinFcDepth = 256;  // rows of W_O per partial attention-FC GEMM
 constexpr float kNegInf = -std::numeric_limits<float>::infinity();
 
 void fill_rows(float* out, int64_t rows, int64_t cols, const float* row) {
@@ -188,29 +189,52 @@ class AttentionRun {
   }
   int64_t chunk_len(const std::vector<int64_t>&) const { return current_chunk_len_; }
 
+  // Causal masking (fused, no mask tensor): query i sees keys j <= i + (nk - nq). Returns how
+  // many of the chunk's first n keys (from c0) row i sees.
+  int64_t visible(int64_t i, int64_t c0, int64_t n) const {
+    if (!b_.causal) return n;
+    return std::clamp<int64_t>(i + (b_.nk - b_.nq) + 1 - c0, 0, n);
+  }
+
   void chunk_item(int64_t g, int64_t c, int64_t g0) {
     thread_local std::vector<float> k_scratch, v_scratch, gather, scores, weights;
     thread_local std::vector<int64_t> needed;
     thread_local std::vector<int32_t> zeros;
     int64_t c0 = c * chunk_, n = std::min(chunk_, b_.nk - c0), nq = b_.nq;
+    int64_t slot = ((g - g0) * chunks_ + c);
+    float* m_out = partial_m_.data() + slot * nq;
+    float* l_out = partial_l_.data() + slot * nq;
+    float* o_out = partial_o_.data() + slot * nq * b_.dv;  // zero-initialised
+    // Rows before row0 see none of this chunk (causal): no scores, no exponentials, no V.
+    int64_t row0 = 0;
+    while (row0 < nq && visible(row0, c0, n) == 0) ++row0;
+    std::fill(m_out, m_out + row0, kNegInf);
+    std::fill(l_out, l_out + row0, 0.0f);
+    if (row0 == nq) {
+      if (per_head_) counters_.vgen_total += n;
+      return;
+    }
+    int64_t rows = nq - row0;
     Matrix q = query(g);
     Matrix k = keys(g, c0, n, k_scratch);
-    scores.resize(static_cast<size_t>(nq * n));
-    sgemm(false, !b_.k_transposed || b_.has_projections, nq, n, b_.dk, b_.scale, q.data, q.ld,
-          k.data, k.ld, 0.0f, scores.data(), n);
+    scores.resize(static_cast<size_t>(rows * n));
+    sgemm(false, !b_.k_transposed || b_.has_projections, rows, n, b_.dk, b_.scale,
+          q.data + row0 * q.ld, q.ld, k.data, k.ld, 0.0f, scores.data(), n);
     // Zero skipping: scores below the threshold are zero probabilities; V-Gen skipping drops
-    // keys whose column is (almost) all zeros.
+    // keys whose column is (almost) all zeros (masked scores count as zeros).
     bool zs = o_.zero_skip;
     float threshold = static_cast<float>(o_.score_threshold);
     needed.clear();
     int64_t m = n;
     if (o_.vgen_skip) {
-      zeros.assign(static_cast<size_t>(n), 0);
+      zeros.assign(static_cast<size_t>(n), static_cast<int32_t>(row0));
       int32_t* z = zeros.data();
-      for (int64_t i = 0; i < nq; ++i) {
-        const float* s = scores.data() + i * n;
+      for (int64_t r = 0; r < rows; ++r) {
+        const float* sr = scores.data() + r * n;
+        int64_t lim = visible(row0 + r, c0, n);
 #pragma omp simd
-        for (int64_t j = 0; j < n; ++j) z[j] += s[j] < threshold ? 1 : 0;
+        for (int64_t j = 0; j < lim; ++j) z[j] += sr[j] < threshold ? 1 : 0;
+        for (int64_t j = lim; j < n; ++j) z[j] += 1;
       }
       for (int64_t j = 0; j < n; ++j) {
         double ratio = static_cast<double>(z[j]) / static_cast<double>(nq);
@@ -218,51 +242,52 @@ class AttentionRun {
       }
       m = static_cast<int64_t>(needed.size());
     }
-    // Partial softmax over the needed columns: chunk max, exponentials, partial sums, in place
-    // in the score tile (compacted first when V-Gen skipping dropped columns).
+    // Partial softmax over the needed, visible columns: chunk max, exponentials, partial sums,
+    // in place in the score tile (compacted first when V-Gen skipping dropped columns).
     float* e_all = scores.data();
     if (m < n) {
-      weights.resize(static_cast<size_t>(std::max<int64_t>(1, nq * m)));
-      for (int64_t i = 0; i < nq; ++i)
+      weights.resize(static_cast<size_t>(std::max<int64_t>(1, rows * m)));
+      for (int64_t r = 0; r < rows; ++r)
         for (int64_t j = 0; j < m; ++j)
-          weights[static_cast<size_t>(i * m + j)] =
-              scores[static_cast<size_t>(i * n + needed[static_cast<size_t>(j)] - c0)];
+          weights[static_cast<size_t>(r * m + j)] =
+              scores[static_cast<size_t>(r * n + needed[static_cast<size_t>(j)] - c0)];
       e_all = weights.data();
     }
-    int64_t slot = ((g - g0) * chunks_ + c);
-    float* m_out = partial_m_.data() + slot * nq;
-    float* l_out = partial_l_.data() + slot * nq;
-    int64_t kept = 0;
-    for (int64_t i = 0; i < nq; ++i) {
-      float* e = e_all + i * m;
-      float row_max = zs ? masked_max_of(e, threshold, m) : max_of(e, m);
+    int64_t kept = 0, valid_total = 0, valid_needed = 0;
+    for (int64_t r = 0; r < rows; ++r) {
+      float* e = e_all + r * m;
+      int64_t lim = visible(row0 + r, c0, n);
+      valid_total += lim;
+      int64_t valid =
+          m == n ? lim : std::lower_bound(needed.begin(), needed.end(), c0 + lim) - needed.begin();
+      valid_needed += valid;
+      float row_max = zs ? masked_max_of(e, threshold, valid) : max_of(e, valid);
       float sum = 0.0f;
       if (row_max != kNegInf) {
-        sum = zs ? masked_exp_shift_sum(e, threshold, row_max, e, m, kept)
-                 : exp_shift_sum(e, row_max, e, m);
+        sum = zs ? masked_exp_shift_sum(e, threshold, row_max, e, valid, kept)
+                 : exp_shift_sum(e, row_max, e, valid);
+        std::fill(e + valid, e + m, 0.0f);
       } else {
         std::fill(e, e + m, 0.0f);
       }
-      m_out[i] = row_max;
-      l_out[i] = sum;
+      m_out[row0 + r] = row_max;
+      l_out[row0 + r] = sum;
     }
-    bool contiguous = m == n;
-    float* weights_data = e_all;
-    float* o_out = partial_o_.data() + slot * nq * b_.dv;
     if (m > 0) {
       current_chunk_len_ = n;
-      if (contiguous && needed.empty())
+      if (m == n && needed.empty())
         for (int64_t j = 0; j < n; ++j) needed.push_back(c0 + j);
-      Matrix v = values(g, needed, contiguous, v_scratch, gather);
-      sgemm(false, false, nq, b_.dv, m, 1.0f, weights_data, m, v.data, v.ld, 0.0f, o_out, b_.dv);
+      Matrix v = values(g, needed, m == n, v_scratch, gather);
+      sgemm(false, false, rows, b_.dv, m, 1.0f, e_all, m, v.data, v.ld, 0.0f, o_out + row0 * b_.dv,
+            b_.dv);
     } else if (per_head_) {
       counters_.vgen_total += n;
     }
-    counters_.exp_total += nq * n;
-    counters_.exp_needed += zs ? kept : nq * n;
-    counters_.wsum_total += nq * n * b_.dv;
-    counters_.wsum_needed += (zs ? kept : nq * m) * b_.dv;
-    counters_.wsum_done += nq * m * b_.dv;
+    counters_.exp_total += valid_total;
+    counters_.exp_needed += zs ? kept : valid_total;
+    counters_.wsum_total += valid_total * b_.dv;
+    counters_.wsum_needed += (zs ? kept : valid_needed) * b_.dv;
+    counters_.wsum_done += rows * m * b_.dv;
   }
 
   // Lazy division (Eq. 4): merge the chunks' partial sums in chunk order, divide once.
@@ -311,10 +336,16 @@ class AttentionRun {
     for (int64_t blk = 0; blk < blocks; ++blk) {
       int64_t r0 = blk * rb, n = std::min(rb, rows - r0);
       fill_rows(p_.out + r0 * b_.d_out, n, b_.d_out, p_.bo);
-      for (int64_t h = 0; h < b_.heads; ++h)  // partial attention FC, reduce-sum in head order
-        sgemm(false, false, n, b_.d_out, b_.dv, 1.0f, attention_.data() + r0 * hd_v() + h * b_.dv,
+      // Partial attention FC, reduce-summed in head order. Heads are taken in groups with
+      // >= kMinFcDepth rows of W_O per GEMM: one head's k = d_v = 64 re-reads and re-writes the
+      // whole output block once per head (16 passes for BERT), which cost more than it saved.
+      int64_t per = std::max<int64_t>(1, (kMinFcDepth + b_.dv - 1) / b_.dv);
+      for (int64_t h = 0; h < b_.heads; h += per) {
+        int64_t k = std::min(per, b_.heads - h) * b_.dv;
+        sgemm(false, false, n, b_.d_out, k, 1.0f, attention_.data() + r0 * hd_v() + h * b_.dv,
               hd_v(), p_.wo + h * b_.dv * b_.d_out, b_.d_out, 1.0f, p_.out + r0 * b_.d_out,
               b_.d_out);
+      }
     }
   }
 

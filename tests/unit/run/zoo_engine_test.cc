@@ -46,14 +46,28 @@ TEST(RunZoo, BertBlocksMatchAndAgree) {
   expect_blocks_and_equality("bert-base:seq=20,layers=2,d=32,heads=4,ffn=64,vocab=50", 2, 2);
 }
 TEST(RunZoo, EncoderDecoderBlocksMatchAndAgree) {
-  // 6 encoder self-attention and 6 cross-attention blocks; the 6 causally masked decoder
-  // self-attention blocks run op by op.
-  expect_blocks_and_equality("transformer-base:seq=12,d=32,heads=4,ffn=48,vocab=50", 12, 12);
+  // 6 encoder self-attention, 6 causally masked decoder self-attention (mask fused by
+  // position; key chunks of 8 over 12 keys leave some chunks fully masked for early queries)
+  // and 6 cross-attention blocks.
+  expect_blocks_and_equality("transformer-base:seq=12,d=32,heads=4,ffn=48,vocab=50", 18, 12);
 }
 TEST(RunZoo, Gpt2FullSequenceBlocksMatchAndAgree) {
-  // Causally masked attention is not fused (it runs op by op); the FFN blocks are.
-  expect_blocks_and_equality("gpt2:seq=16,layers=2,d=32,heads=4,ffn=64,vocab=60,positions=32", 0,
+  expect_blocks_and_equality("gpt2:seq=16,layers=2,d=32,heads=4,ffn=64,vocab=60,positions=32", 2,
                              2);
+}
+
+// The baseline applies the causal mask inside the softmax: no step adds the mask tensor.
+TEST(RunZoo, CausalMaskHasNoSeparatePass) {
+  model::Graph g = resolve_graph("gpt2:seq=16,layers=2,d=32,heads=4,ffn=64,vocab=60,positions=32");
+  RunOptions o;
+  o.repeat = 1;
+  RunResult base = run_graph(g, o);
+  int softmax = 0;
+  for (const OpTiming& op : base.ops) {
+    EXPECT_EQ(op.name.find(".mask"), std::string::npos) << op.name;
+    softmax += op.role == "softmax";
+  }
+  EXPECT_EQ(softmax, 2);
 }
 
 // Token-by-token decoding with the KV cache gives the same logits for the last token as one
