@@ -341,6 +341,7 @@ class PlanBuilder {
     int threads = plan_.threads_;
     OptOptions opt = o_.opt;
     auto block = std::make_shared<const AttentionBlock>(b);
+    auto panels = std::make_shared<HeadPanels>();
     std::vector<TensorId> reads;
     for (TensorId t :
          {b.xq, b.xk, b.xv, b.wq, b.bq, b.wk, b.bk, b.wv, b.bv, b.wo, b.bo, b.q, b.k, b.v})
@@ -351,7 +352,7 @@ class PlanBuilder {
                           ptr(block->bq), ptr(block->wk), ptr(block->bk),           ptr(block->wv),
                           ptr(block->bv), ptr(block->wo), ptr(block->bo),           ptr(block->q),
                           ptr(block->k),  ptr(block->v),  plan->data(block->output)};
-      run_attention_block(*block, p, opt, threads, plan->stats_);
+      run_attention_block(*block, p, opt, threads, plan->stats_, panels.get());
     };
     add_step(std::move(step), reads, {b.output});
   }

@@ -1,6 +1,8 @@
 // The NLP-Opt blocks on the CPU (002 Sec. III-B/C, V-A). Pointers are resolved by the plan.
 #pragma once
 
+#include <vector>
+
 #include "run/blocks.h"
 #include "tessera/run/nlp_opt.h"
 
@@ -14,11 +16,19 @@ struct AttentionPointers {
   float* out = nullptr;
 };
 
+// Per-head weight panels for partial-head update, packed on a block's first run and kept by
+// its plan step (weights do not change between runs): W_Q as [heads][d_in][d_k], W_K|W_V as
+// [heads][d_in_kv][d_k + d_v], biases likewise.
+struct HeadPanels {
+  std::vector<float> wq, bq, wkv, bkv;
+};
+
 // Multi-head attention (or its bare core) with partial-head update, the column-based lazy
 // softmax, zero skipping and V-Gen skipping as `options` say. Adds what it skipped and the
 // scheduler's busy time to `stats`.
 void run_attention_block(const AttentionBlock& block, const AttentionPointers& p,
-                         const OptOptions& options, int threads, OptStats& stats);
+                         const OptOptions& options, int threads, OptStats& stats,
+                         HeadPanels* panels = nullptr);
 
 struct FfnPointers {
   const float *x = nullptr, *w1 = nullptr, *b1 = nullptr, *w2 = nullptr, *b2 = nullptr;
