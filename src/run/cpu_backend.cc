@@ -341,7 +341,7 @@ class PlanBuilder {
     int threads = plan_.threads_;
     OptOptions opt = o_.opt;
     auto block = std::make_shared<const AttentionBlock>(b);
-    auto panels = std::make_shared<HeadPanels>();
+    auto workspace = std::make_shared<AttentionWorkspace>();
     std::vector<TensorId> reads;
     for (TensorId t :
          {b.xq, b.xk, b.xv, b.wq, b.bq, b.wk, b.bk, b.wv, b.bv, b.wo, b.bo, b.q, b.k, b.v})
@@ -352,7 +352,7 @@ class PlanBuilder {
                           ptr(block->bq), ptr(block->wk), ptr(block->bk),           ptr(block->wv),
                           ptr(block->bv), ptr(block->wo), ptr(block->bo),           ptr(block->q),
                           ptr(block->k),  ptr(block->v),  plan->data(block->output)};
-      run_attention_block(*block, p, opt, threads, plan->stats_, panels.get());
+      run_attention_block(*block, p, opt, threads, plan->stats_, workspace.get());
     };
     add_step(std::move(step), reads, {b.output});
   }
