@@ -273,6 +273,10 @@ class AttentionRun {
     while (row0 < nq && visible(row0, c0, n) == 0) ++row0;
     std::fill(m_out, m_out + row0, kNegInf);
     std::fill(l_out, l_out + row0, 0.0f);
+    // Totals count the whole score tile, as the op-by-op baseline computes it (masked scores
+    // included), so for causal blocks the reductions include the masked part.
+    counters_.exp_total += nq * n;
+    counters_.wsum_total += nq * n * b_.dv;
     if (row0 == nq) {
       if (per_head_) counters_.vgen_total += n;
       return;
@@ -352,9 +356,7 @@ class AttentionRun {
     } else if (per_head_) {
       counters_.vgen_total += n;
     }
-    counters_.exp_total += valid_total;
     counters_.exp_needed += zs ? kept : valid_total;
-    counters_.wsum_total += valid_total * b_.dv;
     counters_.wsum_needed += (zs ? kept : valid_needed) * b_.dv;
     counters_.wsum_done += rows * m * b_.dv;
   }
