@@ -141,8 +141,8 @@ int main(int argc, char** argv) {
       {"memnet-S4x", "memnet:memory=65536,batch=64"}};
   for (auto& [label, spec] : speedup_models)
     benchmark::RegisterBenchmark(("speedup/" + label).c_str(), speedup_bench, spec, all_opts)
-        ->Args({1, 5})
-        ->Args({2, 5})
+        ->Args({1, 7})
+        ->Args({2, 7})
         ->UseManualTime()
         ->Iterations(1)
         ->Unit(benchmark::kMillisecond);
