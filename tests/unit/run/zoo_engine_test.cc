@@ -56,6 +56,36 @@ TEST(RunZoo, Gpt2FullSequenceBlocksMatchAndAgree) {
                              2);
 }
 
+// Fused steps keep their buffers between runs (run/fused.h AttentionWorkspace) and do not clear
+// them: a plan run on other inputs first must give what a fresh plan gives.
+TEST(RunZoo, ReusedWorkspacesCarryNothingOver) {
+  model::Graph g = resolve_graph("gpt2:seq=16,layers=2,d=32,heads=4,ffn=64,vocab=60,positions=32");
+  auto backend = make_cpu_backend();
+  PrepareOptions prepare;
+  prepare.threads = 2;
+  prepare.opt = parse_opt("all", 0.0, 0.5);
+  prepare.opt.key_chunk = 4;
+  prepare.weights = std::make_shared<WeightStore>(1);
+  auto set_ids = [&](Plan& plan, int offset) {
+    for (model::TensorId in : g.inputs)
+      if (g.tensor(in).name == "input_ids")
+        for (int64_t i = 0; i < g.tensor(in).elements(); ++i)
+          plan.data(in)[i] = static_cast<float>((i * 7 + offset) % 60);
+  };
+  auto used = backend->prepare(g, prepare);
+  set_ids(*used, 0);
+  backend->execute(*used);
+  set_ids(*used, 13);
+  backend->execute(*used);
+  auto fresh = backend->prepare(g, prepare);
+  set_ids(*fresh, 13);
+  backend->execute(*fresh);
+  model::TensorId out = g.outputs.back();
+  std::vector<float> a(used->data(out), used->data(out) + g.tensor(out).elements());
+  std::vector<float> b(fresh->data(out), fresh->data(out) + g.tensor(out).elements());
+  EXPECT_EQ(a, b);
+}
+
 // The baseline applies the causal mask inside the softmax: no step adds the mask tensor.
 TEST(RunZoo, CausalMaskHasNoSeparatePass) {
   model::Graph g = resolve_graph("gpt2:seq=16,layers=2,d=32,heads=4,ffn=64,vocab=60,positions=32");
