@@ -36,4 +36,7 @@ grep -q '"median_s"' "$tmp/memnet.json" || { echo "zoo memnet did not run"; exit
 "$tessera" run "${2:-.}/tests/fixtures/onnx/tiny_mlp.onnx" --dim batch=1 --dim seq=4 --repeat 1 \
   --format json > "$tmp/onnx.json"
 grep -q '"weights": ".*tiny_mlp.onnx"' "$tmp/onnx.json" || { echo "ONNX weights not used"; exit 1; }
+# ... also when the initializer lives in an external data file.
+"$tessera" run "${2:-.}/tests/fixtures/onnx/tiny_ext.onnx" --repeat 1 --format json > "$tmp/ext.json" \
+  || { echo "ONNX model with external data did not run"; exit 1; }
 echo "run_outputs: all passed"
