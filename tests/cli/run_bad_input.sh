@@ -31,6 +31,8 @@ expect_error "cannot open" run "$small" --weights /nonexistent.safetensors
 fixtures="${2:-.}/tests/fixtures/onnx"
 expect_error "has no initializer named" run "$small" --weights "$fixtures/tiny_mlp.onnx"
 expect_error "seq" run "$fixtures/tiny_mlp.onnx"
+expect_error "has no initializer named" run "gpt2:layers=1,d=32,heads=4,ffn=64,vocab=60" \
+  --generate 2 --prompt 2 --weights "$fixtures/tiny_mlp.onnx"  # decoding reads --weights too
 garbage=$(mktemp --suffix=.onnx)
 echo "not a model" > "$garbage"
 expect_error "not a readable ONNX model" run "$fixtures/tiny_mlp.onnx" --dim batch=1 --dim seq=4 \

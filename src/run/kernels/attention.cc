@@ -1,11 +1,14 @@
 // Multi-head attention under NLP-Opt (002 Sec. III-B-1/2, III-C, Fig. 5b-c, Eq. 4).
 //  stage 1  Q-Gen per head (partial-head update) or one Q/K/V GEMM each (baseline order);
-//  stage 2  per (batch, head, key chunk) item: K-Gen for the chunk, scores, zero skipping,
+//  stage 2  per (batch, head, key chunk) item: K-Gen for the chunk (with V-Gen in one GEMM
+//           from per-head weight panels when V-Gen skipping is off), scores, zero skipping,
 //           V-Gen only for keys that survive, partial exponent sums and partial weighted sum
-//           (column-based algorithm: the softmax division is deferred);
+//           (column-based algorithm: the softmax division is deferred). A causal block
+//           computes only the visible part of the tile and skips chunks no query sees;
 //  stage 3  per (batch, head): merge the chunks in chunk order and divide (lazy division);
-//  stage 4  attention FC: per row block, the partial FC of every head reduce-summed in head
+//  stage 4  attention FC: per row block, the partial FC of head groups reduce-summed in head
 //           order (partial-head update), or one GEMM over the concatenated heads.
+// Buffers and panels live in the plan step's AttentionWorkspace (run/fused.h), reused per run.
 // Stage 2 items go through the scheduler; every item writes its own partials, so the output
 // is the same for every schedule and thread count.
 #include <algorithm>
