@@ -86,6 +86,29 @@ TEST(RunZoo, ReusedWorkspacesCarryNothingOver) {
   EXPECT_EQ(a, b);
 }
 
+// Causal blocks skip the masked scores: with key chunks of 4 over 16 keys, chunk c (keys
+// 4c..4c+3) is computed for queries 4c..15 only, and exponentials only for the lower triangle.
+// With zero skipping too, every executed count stays within its total.
+TEST(RunZoo, CausalBlocksSkipMaskedWork) {
+  model::Graph g = resolve_graph("gpt2:seq=16,layers=2,d=32,heads=4,ffn=64,vocab=60,positions=32");
+  RunOptions o;
+  o.repeat = 1;
+  o.opt = parse_opt("c", 0.0, 0.99);
+  o.opt.key_chunk = 4;
+  OptStats s = run_graph(g, o).stats;
+  ASSERT_GT(s.wsum_macs_total, 0);
+  // (16 + 12 + 8 + 4) of 4 x 16 query rows.
+  EXPECT_EQ(s.wsum_macs_done * 64, s.wsum_macs_total * 40);
+  EXPECT_EQ(s.exp_needed * 2, s.exp_total + s.exp_total / 16);  // lower triangle: 136 of 256
+  o.opt = parse_opt("all", 0.0, 0.5);
+  o.opt.key_chunk = 4;
+  s = run_graph(g, o).stats;
+  EXPECT_LE(s.wsum_macs_done, s.wsum_macs_total);
+  EXPECT_LE(s.wsum_macs_needed, s.wsum_macs_total);
+  EXPECT_LE(s.exp_needed, s.exp_total);
+  EXPECT_LE(s.vgen_rows_done, s.vgen_rows_total);
+}
+
 // The baseline applies the causal mask inside the softmax: no step adds the mask tensor.
 TEST(RunZoo, CausalMaskHasNoSeparatePass) {
   model::Graph g = resolve_graph("gpt2:seq=16,layers=2,d=32,heads=4,ffn=64,vocab=60,positions=32");
