@@ -5,10 +5,13 @@
 //   build/bench/run_bench --benchmark_filter=... (see docs/runtime.md for the full command)
 #include <benchmark/benchmark.h>
 #include <omp.h>
+#include <time.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
+#include "tessera/run/backend.h"
 #include "tessera/run/engine.h"
 #include "tessera/run/gemm.h"
 
@@ -52,6 +55,56 @@ void model_bench(benchmark::State& state, std::string spec, std::string opt) {
       static_cast<double>(flops) * static_cast<double>(state.iterations()) / seconds / 1e9);
 }
 
+double clock_s(clockid_t clock) {
+  timespec t{};
+  clock_gettime(clock, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
+
+double median_of(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+// The speed-up table of docs/runtime.md: one plan per option (weights shared, so every plan
+// computes with the same values), executed in interleaved rounds so that every option sees the
+// same machine state; counters are the baseline's median wall and CPU ms and, per option,
+// baseline median / option median (wall `x_<opt>` and process CPU time `cpu_x_<opt>`). On a
+// shared machine read the CPU-time ratios: a thread waiting for a core accumulates none.
+void speedup_bench(benchmark::State& state, std::string spec, std::vector<std::string> opts) {
+  int threads = static_cast<int>(state.range(0));
+  int rounds = static_cast<int>(state.range(1));
+  tessera::model::Graph graph = tessera::run::resolve_graph(spec);
+  auto backend = tessera::run::make_cpu_backend();
+  auto weights = std::make_shared<tessera::run::WeightStore>(1);
+  std::vector<std::unique_ptr<tessera::run::Plan>> plans;
+  for (const std::string& opt : opts) {
+    tessera::run::PrepareOptions prepare;
+    prepare.threads = threads;
+    prepare.opt = tessera::run::parse_opt(opt, 0.0, 0.99);
+    prepare.weights = weights;
+    plans.push_back(backend->prepare(graph, prepare));
+    backend->execute(*plans.back());  // warm-up
+  }
+  std::vector<std::vector<double>> wall(opts.size()), cpu(opts.size());
+  for (auto _ : state) {
+    for (int r = 0; r < rounds; ++r)
+      for (size_t i = 0; i < opts.size(); ++i) {
+        double c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID), w0 = clock_s(CLOCK_MONOTONIC);
+        backend->execute(*plans[i]);
+        wall[i].push_back(clock_s(CLOCK_MONOTONIC) - w0);
+        cpu[i].push_back(clock_s(CLOCK_PROCESS_CPUTIME_ID) - c0);
+      }
+    state.SetIterationTime(median_of(wall[0]));
+  }
+  state.counters["base_ms"] = 1e3 * median_of(wall[0]);
+  state.counters["base_cpu_ms"] = 1e3 * median_of(cpu[0]);
+  for (size_t i = 1; i < opts.size(); ++i) {
+    state.counters["x_" + opts[i]] = median_of(wall[0]) / median_of(wall[i]);
+    state.counters["cpu_x_" + opts[i]] = median_of(cpu[0]) / median_of(cpu[i]);
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -75,6 +128,24 @@ int main(int argc, char** argv) {
           ->UseManualTime()
           ->Iterations(3)
           ->Unit(benchmark::kMillisecond);
+  // Speed-ups from one process: base configurations of 002 Table IV (BERT 2 layers, the
+  // Transformer 1+1 layers, MemNet with n_s scaled to 16384) and the S-4x scaling, where the
+  // baseline's score matrices outgrow the caches. Args: threads, rounds.
+  const std::vector<std::string> all_opts = {"none", "p", "c", "f", "mp", "score", "vs", "all"};
+  const std::vector<std::pair<std::string, std::string>> speedup_models = {
+      {"bert", "nlpfast-bert:layers=2"},
+      {"transformer", "nlpfast-transformer:enc_layers=1,dec_layers=1"},
+      {"memnet", "memnet:memory=16384,batch=64"},
+      {"bert-S4x", "nlpfast-bert:layers=1,seq=1024"},
+      {"transformer-S4x", "nlpfast-transformer:enc_layers=1,dec_layers=1,seq=1024,src_seq=1024"},
+      {"memnet-S4x", "memnet:memory=65536,batch=64"}};
+  for (auto& [label, spec] : speedup_models)
+    benchmark::RegisterBenchmark(("speedup/" + label).c_str(), speedup_bench, spec, all_opts)
+        ->Args({1, 7})
+        ->Args({2, 7})
+        ->UseManualTime()
+        ->Iterations(1)
+        ->Unit(benchmark::kMillisecond);
   benchmark::Initialize(&argc, argv);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();

@@ -23,6 +23,7 @@ struct RunArgs {
   int64_t row_block = 128;
   std::string schedule = "dynamic";
   std::string weights;
+  ModelOptions model_options;  // --batch, --dim, --strict (ONNX models)
   int64_t prompt = 8;
   int64_t generate = 0;
   OutputOptions output;
@@ -69,6 +70,10 @@ int run_run(const RunArgs& a) {
   o.repeat = a.repeat;
   o.seed = a.seed;
   o.weights_file = a.weights;
+  // An imported ONNX model runs with its own initializers unless --weights says otherwise.
+  if (o.weights_file.empty() && a.model.size() > 5 &&
+      a.model.compare(a.model.size() - 5, 5, ".onnx") == 0)
+    o.weights_file = a.model;
   o.opt = run::parse_opt(a.opt, a.score_threshold, a.zero_ratio_threshold);
   o.opt.key_chunk = a.key_chunk;
   o.opt.ffn_chunk = a.ffn_chunk;
@@ -76,7 +81,7 @@ int run_run(const RunArgs& a) {
   o.opt.schedule = run::parse_schedule(a.schedule);
   o.opt.schedule_seed = a.seed;
   if (a.generate > 0) return run_decode(a, o);
-  model::Graph graph = run::resolve_graph(a.model);
+  model::Graph graph = run::resolve_graph(a.model, to_load_options(a.model_options));
   run::RunResult result = run::run_graph(graph, o);
   if (a.output.format == "json")
     emit(a.output, run::run_json(result, o).dump(2) + "\n");
@@ -118,7 +123,10 @@ void setup(CLI::App& app, std::function<int()>& run) {
       ->capture_default_str();
   app.add_option("--schedule", a->schedule, "dynamic, head-first, chunk-first or random")
       ->capture_default_str();
-  app.add_option("--weights", a->weights, "safetensors file with the model's fp32 weights");
+  app.add_option("--weights", a->weights,
+                 "fp32 weights by tensor name: a .safetensors file or an .onnx file's "
+                 "initializers (an .onnx MODEL uses its own by default)");
+  add_model_options(app, a->model_options);
   app.add_option("--generate", a->generate,
                  "Decoders: generate this many tokens with the KV cache (greedy)")
       ->check(CLI::Range(int64_t{1}, int64_t{1} << 20));

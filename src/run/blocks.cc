@@ -60,7 +60,7 @@ TensorId bias_of(const Node& n) { return n.inputs.size() >= 3 ? n.inputs[2] : -1
 
 // Matches score -> [scale/mask...] -> softmax -> context starting from a context node.
 bool match_core(const Graph& g, const Node& context, std::vector<NodeId>& nodes, NodeId& score_id,
-                float& scale) {
+                float& scale, TensorId& mask) {
   NodeId p = g.tensor(context.inputs[0]).producer;
   if (p < 0 || g.nodes[static_cast<size_t>(p)].kind != OpKind::Softmax) return false;
   nodes.push_back(p);
@@ -70,9 +70,10 @@ bool match_core(const Graph& g, const Node& context, std::vector<NodeId>& nodes,
     const Node& s = g.nodes[static_cast<size_t>(q)];
     if (s.kind == OpKind::Scale)
       scale *= scale_factor(g, s);
-    else if (s.kind == OpKind::Add && s.inputs.size() == 2 &&
-             g.tensor(s.inputs[1]).name.find("causal_mask") != std::string::npos)
-      return false;  // masked attention runs op by op (the fused path has no mask)
+    else if (is_causal_mask_add(g, s) && mask < 0)
+      mask = s.inputs[1];  // fused by position
+    else if (is_causal_mask_add(g, s))
+      return false;
     else if (!(s.kind == OpKind::Add || s.kind == OpKind::Mul || s.kind == OpKind::Div) ||
              s.inputs.size() != 2 ||
              g.tensor(s.inputs[1]).tensor_class != model::TensorClass::Constant)
@@ -89,6 +90,17 @@ bool match_core(const Graph& g, const Node& context, std::vector<NodeId>& nodes,
 }
 
 }  // namespace
+
+bool is_causal_mask_add(const Graph& g, const Node& n) {
+  if (n.kind != OpKind::Add || n.inputs.size() != 2 || n.outputs.empty()) return false;
+  const model::Tensor& mask = g.tensor(n.inputs[1]);
+  const model::Shape& x = g.tensor(n.inputs[0]).shape;
+  const model::Shape& m = mask.shape;
+  return mask.tensor_class == model::TensorClass::Constant &&
+         mask.name.find("causal_mask") != std::string::npos && m.size() >= 2 && x.size() >= 2 &&
+         m[m.size() - 1] == x.back() && m[m.size() - 2] == x[x.size() - 2] &&
+         m.back() == m[m.size() - 2] && g.tensor(n.outputs[0]).shape == x;
+}
 
 std::vector<std::vector<NodeId>> consumers_of(const Graph& graph) {
   std::vector<std::vector<NodeId>> consumers(graph.tensors.size());
@@ -117,7 +129,7 @@ std::vector<AttentionBlock> find_attention_blocks(const Graph& g) {
     AttentionBlock b;
     NodeId score_id = -1;
     b.nodes.push_back(static_cast<NodeId>(ci));
-    if (!match_core(g, context, b.nodes, score_id, b.scale)) continue;
+    if (!match_core(g, context, b.nodes, score_id, b.scale, b.mask)) continue;
     const Node& score = g.nodes[static_cast<size_t>(score_id)];
     const model::Shape& qs = g.tensor(score.inputs[0]).shape;
     const model::Shape& ks = g.tensor(score.inputs[1]).shape;
@@ -127,6 +139,8 @@ std::vector<AttentionBlock> find_attention_blocks(const Graph& g) {
     b.dk = qs.back();
     b.nk = b.k_transposed ? ks.back() : ks[ks.size() - 2];
     b.dv = vs.back();
+    b.causal = b.mask >= 0;
+    if (b.causal && b.nk < b.nq) continue;  // every query must see at least one key
     // Try the full multi-head block: the context flows through movement into W_out.
     std::vector<NodeId> after;
     const std::vector<NodeId>* next = &consumers[static_cast<size_t>(context.outputs[0])];

@@ -25,6 +25,10 @@ struct AttentionBlock {
   int64_t k_batch = 1, v_batch = 1;  // core: K/V matrices (1 = broadcast)
   int64_t heads = 1, nq = 0, nk = 0, dk = 0, dv = 0, d_in = 0, d_in_kv = 0, d_out = 0;
   float scale = 1.0f;
+  // Causal self-attention (the zoo's causal_mask added to the scores): fused as "query i sees
+  // keys j <= i + nk - nq"; the mask tensor itself is never read.
+  bool causal = false;
+  model::TensorId mask = -1;
   model::TensorId output = -1;
 };
 
@@ -41,6 +45,10 @@ std::vector<FfnBlock> find_ffn_blocks(const model::Graph& graph);
 // The factor of a Scale node: 1/sqrt(dk) when it scales attention scores (dk from the score
 // matmul that produced its input), else 1.
 float scale_factor(const model::Graph& graph, const model::Node& node);
+
+// An Add of the zoo's causal mask (a constant named causal_mask, [.., L, L]) to scores of the
+// same last two dims: the fused kernels apply it by position instead of reading it.
+bool is_causal_mask_add(const model::Graph& graph, const model::Node& node);
 
 // Consumers of every tensor (node ids), for matching and liveness.
 std::vector<std::vector<model::NodeId>> consumers_of(const model::Graph& graph);

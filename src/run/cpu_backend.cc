@@ -120,6 +120,7 @@ class PlanBuilder {
     const OptOptions& o = o_.opt;
     if (o.partial_head || o.column_based || o.zero_skip || o.vgen_skip)
       for (AttentionBlock& b : find_attention_blocks(g)) {
+        if (scale_chain_from_file(b)) continue;
         for (NodeId n : b.nodes) covered_.insert(n);
         attention_.push_back(std::move(b));
       }
@@ -128,6 +129,39 @@ class PlanBuilder {
         for (NodeId n : b.nodes) covered_.insert(n);
         ffn_.push_back(std::move(b));
       }
+    // Baseline: the causal mask is applied inside the softmax (by position, as framework
+    // masked-softmax kernels do) instead of a separate pass that adds the mask tensor.
+    auto consumers = consumers_of(g);
+    for (size_t i = 0; i < g.nodes.size(); ++i) {
+      const Node& n = g.nodes[i];
+      if (covered_.count(static_cast<NodeId>(i)) || !is_causal_mask_add(g, n) ||
+          from_file(n.inputs[1]))
+        continue;
+      const auto& next = consumers[static_cast<size_t>(n.outputs[0])];
+      if (next.size() != 1 || g.nodes[static_cast<size_t>(next[0])].kind != OpKind::Softmax ||
+          covered_.count(next[0]) ||
+          std::find(g.outputs.begin(), g.outputs.end(), n.outputs[0]) != g.outputs.end())
+        continue;
+      covered_.insert(static_cast<NodeId>(i));
+      causal_softmax_[next[0]] = static_cast<NodeId>(i);
+    }
+  }
+
+  // Constants are neutral (1) unless a weights file supplies them (ONNX initializers); then a
+  // fused block that assumes neutral scale/mask constants would be wrong: run it op by op.
+  bool from_file(TensorId t) const {
+    const model::Tensor& tensor = plan_.graph_.tensor(t);
+    return tensor.tensor_class == model::TensorClass::Constant &&
+           plan_.weights_->loaded_values(tensor.name, tensor.elements()) != nullptr;
+  }
+  bool scale_chain_from_file(const AttentionBlock& b) const {
+    for (NodeId id : b.nodes) {
+      const Node& n = plan_.graph_.nodes[static_cast<size_t>(id)];
+      if (n.role == model::Role::AttentionScale)
+        for (TensorId t : n.inputs)
+          if (from_file(t)) return true;
+    }
+    return false;
   }
 
   int64_t flops_of(const std::vector<NodeId>& nodes) const {
@@ -205,6 +239,19 @@ class PlanBuilder {
       }
       case OpKind::Softmax: {
         int64_t cols = g.tensor(in[0]).shape.back(), rows = g.tensor(in[0]).elements() / cols;
+        auto masked = causal_softmax_.find(id);
+        if (masked != causal_softmax_.end()) {
+          const Node& add = g.nodes[static_cast<size_t>(masked->second)];
+          in = {add.inputs[0]};
+          step.nodes = {masked->second, id};
+          const model::Shape& xs = g.tensor(in[0]).shape;
+          int64_t per_matrix = xs[xs.size() - 2];
+          step.run = [=] {
+            softmax_rows_causal(plan->data(in[0]), plan->data(out), rows, cols, per_matrix,
+                                threads);
+          };
+          break;
+        }
         step.run = [=] { softmax_rows(plan->data(in[0]), plan->data(out), rows, cols, threads); };
         break;
       }
@@ -294,6 +341,7 @@ class PlanBuilder {
     int threads = plan_.threads_;
     OptOptions opt = o_.opt;
     auto block = std::make_shared<const AttentionBlock>(b);
+    auto workspace = std::make_shared<AttentionWorkspace>();
     std::vector<TensorId> reads;
     for (TensorId t :
          {b.xq, b.xk, b.xv, b.wq, b.bq, b.wk, b.bk, b.wv, b.bv, b.wo, b.bo, b.q, b.k, b.v})
@@ -304,7 +352,7 @@ class PlanBuilder {
                           ptr(block->bq), ptr(block->wk), ptr(block->bk),           ptr(block->wv),
                           ptr(block->bv), ptr(block->wo), ptr(block->bo),           ptr(block->q),
                           ptr(block->k),  ptr(block->v),  plan->data(block->output)};
-      run_attention_block(*block, p, opt, threads, plan->stats_);
+      run_attention_block(*block, p, opt, threads, plan->stats_, workspace.get());
     };
     add_step(std::move(step), reads, {b.output});
   }
@@ -415,7 +463,13 @@ class PlanBuilder {
     }
     auto buffer = std::make_unique<Buffer>(tensor.elements() * 4);
     std::vector<float> values(static_cast<size_t>(tensor.elements()));
-    if (tensor.tensor_class == model::TensorClass::Constant) {
+    const std::vector<float>* from_file =
+        tensor.tensor_class == model::TensorClass::Constant
+            ? plan_.weights_->loaded_values(tensor.name, tensor.elements())
+            : nullptr;
+    if (from_file) {
+      values = *from_file;  // an ONNX initializer the importer kept as a constant
+    } else if (tensor.tensor_class == model::TensorClass::Constant) {
       // Constants (masks, scale factors) are 1: neutral for a mask added before a softmax
       // and for a multiply/divide; their real values are not part of the graph IR. The zoo's
       // causal mask ([.., L, L], named so) is the one exception: 0 on and below the
@@ -446,6 +500,7 @@ class PlanBuilder {
   std::set<NodeId> covered_;
   std::vector<AttentionBlock> attention_;
   std::vector<FfnBlock> ffn_;
+  std::map<NodeId, NodeId> causal_softmax_;  // softmax node -> the causal-mask Add it absorbs
   std::vector<std::vector<TensorId>> reads_, writes_;
   std::vector<std::pair<TensorId, TensorId>> aliases_;
   std::map<TensorId, TensorId> alias_of_;

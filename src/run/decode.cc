@@ -109,6 +109,7 @@ DecodeResult decode(const std::string& spec, const DecodeOptions& o) {
   prepare.threads = o.run.threads;
   prepare.opt = o.run.opt;
   prepare.weights = std::make_shared<WeightStore>(o.run.seed);
+  if (!o.run.weights_file.empty()) prepare.weights->load_file(o.run.weights_file);
   RandomStream prompt_tokens(o.run.seed, 0x70c3e5);
   std::map<std::string, std::vector<float>> store;
   int64_t next_token = -1;

@@ -82,8 +82,8 @@ std::string expand_model_alias(const std::string& spec) {
          spec.substr(colon + 1);
 }
 
-model::Graph resolve_graph(const std::string& spec) {
-  model::Graph g = model::load_model(expand_model_alias(spec));
+model::Graph resolve_graph(const std::string& spec, const model::LoadOptions& load) {
+  model::Graph g = model::load_model(expand_model_alias(spec), load);
   g.name = spec;
   return g;
 }
@@ -102,7 +102,7 @@ RunResult run_graph(const model::Graph& graph, const RunOptions& options,
   prepare.opt = options.opt;
   prepare.seed = options.seed;
   prepare.weights = std::make_shared<WeightStore>(options.seed);
-  if (!options.weights_file.empty()) prepare.weights->load_safetensors(options.weights_file);
+  if (!options.weights_file.empty()) prepare.weights->load_file(options.weights_file);
   auto plan = backend->prepare(graph, prepare);
   result.activation_bytes = plan->activation_bytes();
   std::vector<std::vector<double>> step_times(plan->steps().size());

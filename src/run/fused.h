@@ -1,6 +1,8 @@
 // The NLP-Opt blocks on the CPU (002 Sec. III-B/C, V-A). Pointers are resolved by the plan.
 #pragma once
 
+#include <vector>
+
 #include "run/blocks.h"
 #include "tessera/run/nlp_opt.h"
 
@@ -14,11 +16,21 @@ struct AttentionPointers {
   float* out = nullptr;
 };
 
+// What a fused attention step keeps between runs (owned by its plan step): the per-head
+// weight panels of partial-head update, packed on the first run (weights do not change between
+// runs: W_Q as [heads][d_in][d_k], W_K|W_V as [heads][d_in_kv][d_k + d_v], biases likewise),
+// and the Q/K/V, context and chunk-partial buffers, reused instead of reallocated.
+struct AttentionWorkspace {
+  std::vector<float> wq, bq, wkv, bkv;
+  std::vector<float> q, k, v, attention, partial_o, partial_m, partial_l;
+};
+
 // Multi-head attention (or its bare core) with partial-head update, the column-based lazy
 // softmax, zero skipping and V-Gen skipping as `options` say. Adds what it skipped and the
 // scheduler's busy time to `stats`.
 void run_attention_block(const AttentionBlock& block, const AttentionPointers& p,
-                         const OptOptions& options, int threads, OptStats& stats);
+                         const OptOptions& options, int threads, OptStats& stats,
+                         AttentionWorkspace* workspace = nullptr);
 
 struct FfnPointers {
   const float *x = nullptr, *w1 = nullptr, *b1 = nullptr, *w2 = nullptr, *b2 = nullptr;

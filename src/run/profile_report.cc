@@ -127,6 +127,16 @@ std::string profile_table(const ProfileResult& r) {
   return out.str();
 }
 
+namespace {
+// RFC 4180 quoting: model specs carry commas (memnet:memory=16384,batch=64).
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\n") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+}  // namespace
+
 std::string profile_csv(const ProfileResult& r) {
   std::ostringstream out;
   out << "model,config,operation,median_s,share";
@@ -137,8 +147,8 @@ std::string profile_csv(const ProfileResult& r) {
     for (const std::string& op : table2_operations()) {
       auto it = row.latency_s.find(op);
       if (it == row.latency_s.end()) continue;
-      out << row.model << "," << row.config << "," << op << "," << it->second << ","
-          << (total > 0 ? it->second / total : 0.0);
+      out << csv_field(row.model) << "," << csv_field(row.config) << "," << csv_field(op) << ","
+          << it->second << "," << (total > 0 ? it->second / total : 0.0);
       for (const std::string& e : r.events) {
         auto c = row.counts.find(op);
         out << "," << (c != row.counts.end() && c->second.count(e) ? c->second.at(e) : 0.0);

@@ -50,6 +50,12 @@ Fill fill_for(const model::Graph& graph, model::TensorId id, float& scale) {
   return {};
 }
 
+std::string shape_text(const std::vector<int64_t>& shape) {
+  std::string text = "[";
+  for (size_t i = 0; i < shape.size(); ++i) text += (i ? "," : "") + std::to_string(shape[i]);
+  return text + "]";
+}
+
 }  // namespace
 
 void fill_random(std::vector<float>& values, uint64_t seed, const std::string& name, float scale) {
@@ -61,8 +67,16 @@ const std::vector<float>& WeightStore::get(const model::Graph& graph, model::Ten
   const model::Tensor& t = graph.tensor(id);
   auto loaded = loaded_.find(t.name);
   if (loaded != loaded_.end() && loaded->second != t.shape)
-    throw Error("weights: tensor '" + t.name +
-                "' in the file has a different shape than the model");
+    throw Error("weights: tensor '" + t.name + "' has shape " + shape_text(loaded->second) +
+                " in the file but " + shape_text(t.shape) + " in the model");
+  if (!strict_file_.empty() && loaded == loaded_.end()) {
+    auto other = unusable_.find(t.name);
+    if (other != unusable_.end())
+      throw Error("weights: initializer '" + t.name + "' in '" + strict_file_ + "' is " +
+                  other->second + "; the fp32 engine needs FLOAT");
+    throw Error("weights: '" + strict_file_ + "' has no initializer named '" + t.name +
+                "' (a model weight with " + std::to_string(t.elements()) + " elements)");
+  }
   auto it = values_.find(t.name);
   if (it != values_.end()) {
     if (static_cast<int64_t>(it->second.size()) != t.elements())
@@ -77,6 +91,20 @@ const std::vector<float>& WeightStore::get(const model::Graph& graph, model::Ten
   else
     fill_random(values, seed_, t.name, scale);
   return values_.emplace(t.name, std::move(values)).first->second;
+}
+
+void WeightStore::load_file(const std::string& path) {
+  if (path.size() >= 5 && path.compare(path.size() - 5, 5, ".onnx") == 0)
+    load_onnx(path);
+  else
+    load_safetensors(path);
+}
+
+const std::vector<float>* WeightStore::loaded_values(const std::string& name,
+                                                     int64_t elements) const {
+  if (!loaded_.count(name)) return nullptr;
+  const std::vector<float>& v = values_.at(name);
+  return static_cast<int64_t>(v.size()) == elements ? &v : nullptr;
 }
 
 void WeightStore::load_safetensors(const std::string& path) {

@@ -26,6 +26,18 @@ expect_error "outside [0, 1]" run "$small" --opt zs --zero-ratio-threshold -0.5
 expect_error "unknown --opt" run "$small" --opt turbo
 expect_error "unknown schedule" run "$small" --schedule fastest
 expect_error "cannot open" run "$small" --weights /nonexistent.safetensors
+# ONNX initializers as weights: a zoo model whose weights the file does not name, an ONNX model
+# without its symbolic dimensions bound.
+fixtures="${2:-.}/tests/fixtures/onnx"
+expect_error "has no initializer named" run "$small" --weights "$fixtures/tiny_mlp.onnx"
+expect_error "seq" run "$fixtures/tiny_mlp.onnx"
+expect_error "has no initializer named" run "gpt2:layers=1,d=32,heads=4,ffn=64,vocab=60" \
+  --generate 2 --prompt 2 --weights "$fixtures/tiny_mlp.onnx"  # decoding reads --weights too
+garbage=$(mktemp --suffix=.onnx)
+echo "not a model" > "$garbage"
+expect_error "not a readable ONNX model" run "$fixtures/tiny_mlp.onnx" --dim batch=1 --dim seq=4 \
+  --weights "$garbage"
+rm -f "$garbage"
 expect_error "unknown event" profile "$small" --mode custom --events no-such-event
 expect_error "unknown profile mode" profile "$small" --mode everything
 expect_error "unknown configuration" profile "$small" --configs "Z-9x"

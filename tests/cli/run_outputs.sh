@@ -32,4 +32,11 @@ grep -q '"estimated_s"' "$tmp/join.json" && grep -q '"measured_over_estimated"' 
 # The zoo's MemNet runs end to end (its question encoding is a ReduceMean).
 "$tessera" run memnet:memory=256,vocab=500 --repeat 1 --format json > "$tmp/memnet.json"
 grep -q '"median_s"' "$tmp/memnet.json" || { echo "zoo memnet did not run"; exit 1; }
+# An imported ONNX model runs with its own initializers (the JSON names the file as weights).
+"$tessera" run "${2:-.}/tests/fixtures/onnx/tiny_mlp.onnx" --dim batch=1 --dim seq=4 --repeat 1 \
+  --format json > "$tmp/onnx.json"
+grep -q '"weights": ".*tiny_mlp.onnx"' "$tmp/onnx.json" || { echo "ONNX weights not used"; exit 1; }
+# ... also when the initializer lives in an external data file.
+"$tessera" run "${2:-.}/tests/fixtures/onnx/tiny_ext.onnx" --repeat 1 --format json > "$tmp/ext.json" \
+  || { echo "ONNX model with external data did not run"; exit 1; }
 echo "run_outputs: all passed"

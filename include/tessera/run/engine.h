@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "tessera/model/graph.h"
+#include "tessera/model/zoo.h"
 #include "tessera/run/backend.h"
 
 namespace tessera::run {
@@ -18,7 +19,7 @@ struct RunOptions {
   int repeat = 3;
   uint64_t seed = 1;
   OptOptions opt;
-  std::string weights_file;       // safetensors; empty = random weights from the seed
+  std::string weights_file;       // .safetensors or .onnx; empty = random from the seed
   bool flush_denormals = true;    // value calibrator
   bool measure_deviation = true;  // with skipping on, compare against the exact output
 };
@@ -50,7 +51,7 @@ struct RunResult {
 // Anything model::load_model resolves (zoo, YAML, ONNX). The aliases nlp-fast-bert
 // (= nlpfast-bert:layers=12), nlp-fast-transformer (= nlpfast-transformer, 6+6 layers) and
 // nlp-fast-memnet (= memnet:memory=4096) take the zoo family's overrides ("nlp-fast-bert:seq=64").
-model::Graph resolve_graph(const std::string& spec);
+model::Graph resolve_graph(const std::string& spec, const model::LoadOptions& load = {});
 // The zoo spec an alias stands for; other specs are returned unchanged.
 std::string expand_model_alias(const std::string& spec);
 

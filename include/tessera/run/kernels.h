@@ -20,6 +20,10 @@ void matmul(const float* a, const Dims& a_dims, const float* b, const Dims& b_di
 
 // Row softmax over the last axis, numerically stable (max subtracted).
 void softmax_rows(const float* x, float* y, int64_t rows, int64_t cols, int threads);
+// Softmax with the causal mask applied by position: row r is query r % rows_per_matrix of its
+// matrix and sees columns j <= r % rows_per_matrix + cols - rows_per_matrix (0 elsewhere).
+void softmax_rows_causal(const float* x, float* y, int64_t rows, int64_t cols,
+                         int64_t rows_per_matrix, int threads);
 
 // Layer normalisation over the last axis: y = (x - mean) / sqrt(var + eps) * gamma + beta.
 void layernorm_rows(const float* x, const float* gamma, const float* beta, float* y, int64_t rows,

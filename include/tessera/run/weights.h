@@ -1,6 +1,7 @@
 // Weights of a run: deterministic random values from a seed (NLP-Perf's initialisation phase,
-// 002 Sec. IV), or loaded by tensor name from a safetensors file for real models. Values are
-// keyed by tensor name, so every graph of a model (decode steps too) sees the same weights.
+// 002 Sec. IV), or loaded by tensor name from a safetensors file or an ONNX file's initializers.
+// Values are keyed by tensor name, so every graph of a model (decode steps too) sees the same
+// weights.
 #pragma once
 
 #include <cstdint>
@@ -19,6 +20,16 @@ class WeightStore {
   // Loads every fp32 (F32) tensor of a safetensors file (JSON header + raw little-endian data).
   // Throws tessera::Error on malformed files.
   void load_safetensors(const std::string& path);
+  // Loads the FLOAT initializers of an ONNX model (inline, raw or external data). After this,
+  // every weight of a graph must come from the file: a missing name, another shape or another
+  // dtype is an error naming the tensor.
+  void load_onnx(const std::string& path);
+  // By extension: .onnx -> load_onnx, anything else -> load_safetensors.
+  void load_file(const std::string& path);
+
+  // Values loaded from a file for a non-weight tensor (ONNX constants such as masks and scale
+  // factors): null when the file has none of that name and element count.
+  const std::vector<float>* loaded_values(const std::string& name, int64_t elements) const;
 
   // The values of a weight tensor of `graph`: from the file when it has a tensor of that name
   // (shape must match: error otherwise), else random with a scale chosen by how it is used.
@@ -31,6 +42,8 @@ class WeightStore {
   uint64_t seed_;
   std::map<std::string, std::vector<float>> values_;
   std::map<std::string, std::vector<int64_t>> loaded_;  // shapes of tensors from the file
+  std::map<std::string, std::string> unusable_;         // ONNX initializers of other dtypes
+  std::string strict_file_;                             // an ONNX file every weight must come from
 };
 
 // Deterministic random fill in [-scale, scale) from (seed, name).

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "run/kernels/vector_math.h"
 #include "tessera/core/error.h"
 #include "tessera/run/kernels.h"
 
@@ -18,10 +19,10 @@ inline float erf_approx(float x) {
   float poly =
       t * (0.254829592f +
            t * (-0.284496736f + t * (1.421413741f + t * (-1.453152027f + t * 1.061405429f))));
-  float value = 1.0f - poly * fast_exp(-ax * ax);
+  float value = 1.0f - poly * exp_approx(-ax * ax);
   return std::copysign(value, x);
 }
-inline float sigmoid(float x) { return 1.0f / (1.0f + fast_exp(-x)); }
+inline float sigmoid(float x) { return 1.0f / (1.0f + exp_approx(-x)); }
 
 template <typename F>
 void apply(const float* x, float* y, int64_t count, int threads, F f) {

@@ -1,11 +1,14 @@
 // Multi-head attention under NLP-Opt (002 Sec. III-B-1/2, III-C, Fig. 5b-c, Eq. 4).
 //  stage 1  Q-Gen per head (partial-head update) or one Q/K/V GEMM each (baseline order);
-//  stage 2  per (batch, head, key chunk) item: K-Gen for the chunk, scores, zero skipping,
+//  stage 2  per (batch, head, key chunk) item: K-Gen for the chunk (with V-Gen in one GEMM
+//           from per-head weight panels when V-Gen skipping is off), scores, zero skipping,
 //           V-Gen only for keys that survive, partial exponent sums and partial weighted sum
-//           (column-based algorithm: the softmax division is deferred);
+//           (column-based algorithm: the softmax division is deferred). A causal block
+//           computes only the visible part of the tile and skips chunks no query sees;
 //  stage 3  per (batch, head): merge the chunks in chunk order and divide (lazy division);
-//  stage 4  attention FC: per row block, the partial FC of every head reduce-summed in head
+//  stage 4  attention FC: per row block, the partial FC of head groups reduce-summed in head
 //           order (partial-head update), or one GEMM over the concatenated heads.
+// Buffers and panels live in the plan step's AttentionWorkspace (run/fused.h), reused per run.
 // Stage 2 items go through the scheduler; every item writes its own partials, so the output
 // is the same for every schedule and thread count.
 #include <algorithm>
@@ -16,6 +19,7 @@
 #include <vector>
 
 #include "run/fused.h"
+#include "run/kernels/vector_math.h"
 #include "run/scheduler.h"
 #include "tessera/run/gemm.h"
 #include "tessera/run/kernels.h"
@@ -24,6 +28,7 @@ namespace tessera::run {
 namespace {
 
 constexpr int64_t kPartialBudgetBytes = int64_t{64} << 20;
+constexpr int64_t kMinFcDepth = 256;  // rows of W_O per partial attention-FC GEMM
 constexpr float kNegInf = -std::numeric_limits<float>::infinity();
 
 void fill_rows(float* out, int64_t rows, int64_t cols, const float* row) {
@@ -60,24 +65,41 @@ struct Matrix {
 class AttentionRun {
  public:
   AttentionRun(const AttentionBlock& b, const AttentionPointers& p, const OptOptions& o,
-               int threads)
-      : b_(b), p_(p), o_(o), threads_(threads) {
+               int threads, AttentionWorkspace* workspace)
+      : b_(b),
+        p_(p),
+        o_(o),
+        threads_(threads),
+        ws_(workspace ? *workspace : own_),
+        q_(ws_.q),
+        k_(ws_.k),
+        v_(ws_.v),
+        attention_(ws_.attention),
+        partial_o_(ws_.partial_o),
+        partial_m_(ws_.partial_m),
+        partial_l_(ws_.partial_l) {
     chunk_ = o.column_based ? std::min(std::max<int64_t>(1, o.key_chunk), b.nk) : b.nk;
     chunks_ = (b.nk + chunk_ - 1) / chunk_;
     groups_ = b.batch * b.heads;
     per_head_ = b.has_projections && o.partial_head;
+    panels_ = per_head_ ? &ws_ : nullptr;
+    kv_fused_ = panels_ && !o.vgen_skip && b.xk == b.xv;
+    kv_width_ = b.dk + b.dv;
   }
 
   void run(OptStats& stats) {
+    if (panels_ && panels_->wq.empty()) pack_panels();
     prepare_projections();
     int64_t per_group_bytes = chunks_ * b_.nq * (b_.dv + 2) * 4;
     int64_t window = std::clamp<int64_t>(
         kPartialBudgetBytes / std::max<int64_t>(1, per_group_bytes), 1, groups_);
     for (int64_t g0 = 0; g0 < groups_; g0 += window) {
       int64_t gn = std::min(window, groups_ - g0);
-      partial_o_.assign(static_cast<size_t>(gn * chunks_ * b_.nq * b_.dv), 0.0f);
-      partial_m_.assign(static_cast<size_t>(gn * chunks_ * b_.nq), kNegInf);
-      partial_l_.assign(static_cast<size_t>(gn * chunks_ * b_.nq), 0.0f);
+      // Every item writes all of its m and l; its o rows only where m is finite, and merge()
+      // reads o only there, so nothing needs clearing.
+      partial_o_.resize(static_cast<size_t>(gn * chunks_ * b_.nq * b_.dv));
+      partial_m_.resize(static_cast<size_t>(gn * chunks_ * b_.nq));
+      partial_l_.resize(static_cast<size_t>(gn * chunks_ * b_.nq));
       if (per_head_) {
 #pragma omp parallel for num_threads(threads_) schedule(dynamic, 1)
         for (int64_t g = g0; g < g0 + gn; ++g) generate_q(g);
@@ -107,7 +129,7 @@ class AttentionRun {
     if (!b_.has_projections) return;
     int64_t nq_rows = b_.batch * b_.nq, nk_rows = b_.batch * b_.nk;
     if (per_head_) {
-      q_.assign(static_cast<size_t>(groups_ * b_.nq * b_.dk), 0.0f);
+      q_.resize(static_cast<size_t>(groups_ * b_.nq * b_.dk));
       return;
     }
     q_.resize(static_cast<size_t>(nq_rows * hd_k()));
@@ -126,8 +148,45 @@ class AttentionRun {
     counters_.vgen_done += nk_rows * b_.heads;
   }
 
+  // Partial-head update multiplies by one head's columns of W_Q, W_K, W_V. Slicing them out of
+  // the full matrices (row stride heads x d_k) costs the GEMM ~15 % at n = 64; the panels hold
+  // each head's columns contiguously, and K|V side by side so that one GEMM with n = d_k + d_v
+  // generates both for a key chunk (when V-Gen skipping does not need V on its own).
+  void pack_panels() {
+    int64_t h_n = b_.heads, dk = b_.dk, dv = b_.dv, kvw = kv_width_;
+    panels_->wq.resize(static_cast<size_t>(h_n * b_.d_in * dk));
+    panels_->bq.assign(static_cast<size_t>(h_n * dk), 0.0f);
+    panels_->wkv.resize(static_cast<size_t>(h_n * b_.d_in_kv * kvw));
+    panels_->bkv.assign(static_cast<size_t>(h_n * kvw), 0.0f);
+    for (int64_t h = 0; h < h_n; ++h) {
+      for (int64_t r = 0; r < b_.d_in; ++r)
+        std::memcpy(&panels_->wq[static_cast<size_t>((h * b_.d_in + r) * dk)],
+                    p_.wq + r * hd_k() + h * dk, sizeof(float) * dk);
+      for (int64_t r = 0; r < b_.d_in_kv; ++r) {
+        float* row = &panels_->wkv[static_cast<size_t>((h * b_.d_in_kv + r) * kvw)];
+        std::memcpy(row, p_.wk + r * hd_k() + h * dk, sizeof(float) * dk);
+        std::memcpy(row + dk, p_.wv + r * hd_v() + h * dv, sizeof(float) * dv);
+      }
+      if (p_.bq) std::memcpy(&panels_->bq[static_cast<size_t>(h * dk)], p_.bq + h * dk, 4 * dk);
+      if (p_.bk) std::memcpy(&panels_->bkv[static_cast<size_t>(h * kvw)], p_.bk + h * dk, 4 * dk);
+      if (p_.bv)
+        std::memcpy(&panels_->bkv[static_cast<size_t>(h * kvw + dk)], p_.bv + h * dv, 4 * dv);
+    }
+  }
+  const float* panel_q(int64_t h) const { return panels_->wq.data() + h * b_.d_in * b_.dk; }
+  const float* panel_kv(int64_t h) const {
+    return panels_->wkv.data() + h * b_.d_in_kv * kv_width_;
+  }
+  const float* panel_bkv(int64_t h) const { return panels_->bkv.data() + h * kv_width_; }
+
   void generate_q(int64_t g) {
     int64_t bi = g / b_.heads, h = g % b_.heads;
+    if (panels_) {
+      project(p_.xq + bi * b_.nq * b_.d_in, b_.nq, b_.d_in, panel_q(h),
+              panels_->bq.data() + h * b_.dk, b_.dk, 0, b_.dk, q_.data() + g * b_.nq * b_.dk,
+              b_.dk);
+      return;
+    }
     project(p_.xq + bi * b_.nq * b_.d_in, b_.nq, b_.d_in, p_.wq, p_.bq, hd_k(), h * b_.dk, b_.dk,
             q_.data() + g * b_.nq * b_.dk, b_.dk);
   }
@@ -147,6 +206,13 @@ class AttentionRun {
       return b_.k_transposed ? Matrix{k + c0, b_.nk} : Matrix{k + c0 * b_.dk, b_.dk};
     }
     if (!per_head_) return {k_.data() + (bi * b_.nk + c0) * hd_k() + h * b_.dk, hd_k()};
+    if (panels_) {
+      int64_t width = kv_fused_ ? kv_width_ : b_.dk;
+      scratch.resize(static_cast<size_t>(n * width));
+      project(p_.xk + (bi * b_.nk + c0) * b_.d_in_kv, n, b_.d_in_kv, panel_kv(h), panel_bkv(h),
+              kv_width_, 0, width, scratch.data(), width);
+      return {scratch.data(), width};
+    }
     scratch.resize(static_cast<size_t>(n * b_.dk));
     project(p_.xk + (bi * b_.nk + c0) * b_.d_in_kv, n, b_.d_in_kv, p_.wk, p_.bk, hd_k(), h * b_.dk,
             b_.dk, scratch.data(), b_.dk);
@@ -163,17 +229,19 @@ class AttentionRun {
       counters_.vgen_total += chunk_len(rows);
       counters_.vgen_done += n;
       const float* x = p_.xv + (bi * b_.nk) * b_.d_in_kv;
+      const float* w = panels_ ? panel_kv(h) : p_.wv;
+      const float* bias = panels_ ? panel_bkv(h) : p_.bv;
+      int64_t ldw = panels_ ? kv_width_ : hd_v(), col0 = panels_ ? b_.dk : h * b_.dv;
       if (contiguous) {
-        project(x + rows[0] * b_.d_in_kv, n, b_.d_in_kv, p_.wv, p_.bv, hd_v(), h * b_.dv, b_.dv,
-                scratch.data(), b_.dv);
+        project(x + rows[0] * b_.d_in_kv, n, b_.d_in_kv, w, bias, ldw, col0, b_.dv, scratch.data(),
+                b_.dv);
         return {scratch.data(), b_.dv};
       }
       gather.resize(static_cast<size_t>(std::max<int64_t>(1, n) * b_.d_in_kv));
       for (int64_t i = 0; i < n; ++i)
         std::memcpy(gather.data() + i * b_.d_in_kv, x + rows[static_cast<size_t>(i)] * b_.d_in_kv,
                     sizeof(float) * b_.d_in_kv);
-      project(gather.data(), n, b_.d_in_kv, p_.wv, p_.bv, hd_v(), h * b_.dv, b_.dv, scratch.data(),
-              b_.dv);
+      project(gather.data(), n, b_.d_in_kv, w, bias, ldw, col0, b_.dv, scratch.data(), b_.dv);
       return {scratch.data(), b_.dv};
     }
     Matrix full = b_.has_projections
@@ -187,74 +255,113 @@ class AttentionRun {
   }
   int64_t chunk_len(const std::vector<int64_t>&) const { return current_chunk_len_; }
 
+  // Causal masking (fused, no mask tensor): query i sees keys j <= i + (nk - nq). Returns how
+  // many of the chunk's first n keys (from c0) row i sees.
+  int64_t visible(int64_t i, int64_t c0, int64_t n) const {
+    if (!b_.causal) return n;
+    return std::clamp<int64_t>(i + (b_.nk - b_.nq) + 1 - c0, 0, n);
+  }
+
   void chunk_item(int64_t g, int64_t c, int64_t g0) {
     thread_local std::vector<float> k_scratch, v_scratch, gather, scores, weights;
     thread_local std::vector<int64_t> needed;
-    thread_local std::vector<int64_t> zeros;
+    thread_local std::vector<int32_t> zeros;
     int64_t c0 = c * chunk_, n = std::min(chunk_, b_.nk - c0), nq = b_.nq;
-    Matrix q = query(g);
-    Matrix k = keys(g, c0, n, k_scratch);
-    scores.resize(static_cast<size_t>(nq * n));
-    sgemm(false, !b_.k_transposed || b_.has_projections, nq, n, b_.dk, b_.scale, q.data, q.ld,
-          k.data, k.ld, 0.0f, scores.data(), n);
-    // Zero skipping: scores below the threshold are zero probabilities; V-Gen skipping drops
-    // keys whose column is (almost) all zeros.
-    bool zs = o_.zero_skip;
-    float threshold = static_cast<float>(o_.score_threshold);
-    needed.clear();
-    zeros.assign(static_cast<size_t>(n), 0);
-    int64_t kept = 0;
-    if (zs) {
-      for (int64_t i = 0; i < nq; ++i)
-        for (int64_t j = 0; j < n; ++j)
-          zeros[static_cast<size_t>(j)] += scores[i * n + j] < threshold;
-    }
-    for (int64_t j = 0; j < n; ++j) {
-      double ratio = static_cast<double>(zeros[static_cast<size_t>(j)]) / static_cast<double>(nq);
-      if (o_.vgen_skip && ratio > o_.zero_ratio_threshold) continue;
-      needed.push_back(c0 + j);
-      kept += nq - zeros[static_cast<size_t>(j)];
-    }
-    int64_t m = static_cast<int64_t>(needed.size());
-    bool contiguous = m == n;
-    // Partial softmax over the needed columns: chunk max, exponentials, partial sums.
-    weights.resize(static_cast<size_t>(std::max<int64_t>(1, nq * m)));
     int64_t slot = ((g - g0) * chunks_ + c);
     float* m_out = partial_m_.data() + slot * nq;
     float* l_out = partial_l_.data() + slot * nq;
-    for (int64_t i = 0; i < nq; ++i) {
-      const float* s = scores.data() + i * n;
-      float* e = weights.data() + i * m;
-      for (int64_t j = 0; j < m; ++j) e[j] = s[needed[static_cast<size_t>(j)] - c0];
-      float row_max = kNegInf;
-      for (int64_t j = 0; j < m; ++j)
-        row_max = std::max(row_max, (!zs || e[j] >= threshold) ? e[j] : kNegInf);
+    float* o_out = partial_o_.data() + slot * nq * b_.dv;
+    // Rows before row0 see none of this chunk (causal): no scores, no exponentials, no V.
+    int64_t row0 = 0;
+    while (row0 < nq && visible(row0, c0, n) == 0) ++row0;
+    std::fill(m_out, m_out + row0, kNegInf);
+    std::fill(l_out, l_out + row0, 0.0f);
+    // Totals count the whole score tile, as the op-by-op baseline computes it (masked scores
+    // included), so for causal blocks the reductions include the masked part.
+    counters_.exp_total += nq * n;
+    counters_.wsum_total += nq * n * b_.dv;
+    if (row0 == nq) {
+      if (per_head_) counters_.vgen_total += n;
+      return;
+    }
+    int64_t rows = nq - row0;
+    Matrix q = query(g);
+    Matrix k = keys(g, c0, n, k_scratch);
+    scores.resize(static_cast<size_t>(rows * n));
+    sgemm(false, !b_.k_transposed || b_.has_projections, rows, n, b_.dk, b_.scale,
+          q.data + row0 * q.ld, q.ld, k.data, k.ld, 0.0f, scores.data(), n);
+    // Zero skipping: scores below the threshold are zero probabilities; V-Gen skipping drops
+    // keys whose column is (almost) all zeros (masked scores count as zeros).
+    bool zs = o_.zero_skip;
+    float threshold = static_cast<float>(o_.score_threshold);
+    needed.clear();
+    int64_t m = n;
+    if (o_.vgen_skip) {
+      zeros.assign(static_cast<size_t>(n), static_cast<int32_t>(row0));
+      int32_t* z = zeros.data();
+      for (int64_t r = 0; r < rows; ++r) {
+        const float* sr = scores.data() + r * n;
+        int64_t lim = visible(row0 + r, c0, n);
+#pragma omp simd
+        for (int64_t j = 0; j < lim; ++j) z[j] += sr[j] < threshold ? 1 : 0;
+        for (int64_t j = lim; j < n; ++j) z[j] += 1;
+      }
+      for (int64_t j = 0; j < n; ++j) {
+        double ratio = static_cast<double>(z[j]) / static_cast<double>(nq);
+        if (ratio <= o_.zero_ratio_threshold) needed.push_back(c0 + j);
+      }
+      m = static_cast<int64_t>(needed.size());
+    }
+    // Partial softmax over the needed, visible columns: chunk max, exponentials, partial sums,
+    // in place in the score tile (compacted first when V-Gen skipping dropped columns).
+    float* e_all = scores.data();
+    if (m < n) {
+      weights.resize(static_cast<size_t>(std::max<int64_t>(1, rows * m)));
+      for (int64_t r = 0; r < rows; ++r)
+        for (int64_t j = 0; j < m; ++j)
+          weights[static_cast<size_t>(r * m + j)] =
+              scores[static_cast<size_t>(r * n + needed[static_cast<size_t>(j)] - c0)];
+      e_all = weights.data();
+    }
+    int64_t kept = 0, valid_total = 0, valid_needed = 0;
+    for (int64_t r = 0; r < rows; ++r) {
+      float* e = e_all + r * m;
+      int64_t lim = visible(row0 + r, c0, n);
+      valid_total += lim;
+      int64_t valid =
+          m == n ? lim : std::lower_bound(needed.begin(), needed.end(), c0 + lim) - needed.begin();
+      valid_needed += valid;
+      float row_max = zs ? masked_max_of(e, threshold, valid) : max_of(e, valid);
       float sum = 0.0f;
       if (row_max != kNegInf) {
-        for (int64_t j = 0; j < m; ++j) {
-          float value = fast_exp(e[j] - row_max);
-          e[j] = (!zs || e[j] >= threshold) ? value : 0.0f;
-          sum += e[j];
-        }
+        sum = zs ? masked_exp_shift_sum(e, threshold, row_max, e, valid, kept)
+                 : exp_shift_sum(e, row_max, e, valid);
+        std::fill(e + valid, e + m, 0.0f);
       } else {
         std::fill(e, e + m, 0.0f);
       }
-      m_out[i] = row_max;
-      l_out[i] = sum;
+      m_out[row0 + r] = row_max;
+      l_out[row0 + r] = sum;
     }
-    float* o_out = partial_o_.data() + slot * nq * b_.dv;
     if (m > 0) {
       current_chunk_len_ = n;
-      Matrix v = values(g, needed, contiguous, v_scratch, gather);
-      sgemm(false, false, nq, b_.dv, m, 1.0f, weights.data(), m, v.data, v.ld, 0.0f, o_out, b_.dv);
+      if (m == n && needed.empty())
+        for (int64_t j = 0; j < n; ++j) needed.push_back(c0 + j);
+      Matrix v{k.data + b_.dk, k.ld};  // generated with K (kv_fused_)
+      if (kv_fused_) {
+        counters_.vgen_total += n;
+        counters_.vgen_done += n;
+      } else {
+        v = values(g, needed, m == n, v_scratch, gather);
+      }
+      sgemm(false, false, rows, b_.dv, m, 1.0f, e_all, m, v.data, v.ld, 0.0f, o_out + row0 * b_.dv,
+            b_.dv);
     } else if (per_head_) {
       counters_.vgen_total += n;
     }
-    counters_.exp_total += nq * n;
-    counters_.exp_needed += zs ? kept : nq * n;
-    counters_.wsum_total += nq * n * b_.dv;
-    counters_.wsum_needed += (zs ? kept : nq * m) * b_.dv;
-    counters_.wsum_done += nq * m * b_.dv;
+    counters_.exp_needed += zs ? kept : valid_total;
+    counters_.wsum_needed += (zs ? kept : valid_needed) * b_.dv;
+    counters_.wsum_done += rows * m * b_.dv;
   }
 
   // Lazy division (Eq. 4): merge the chunks' partial sums in chunk order, divide once.
@@ -279,7 +386,7 @@ class AttentionRun {
       for (int64_t c = 0; c < chunks_; ++c) {
         float mc = partial_m_[static_cast<size_t>((base + c) * nq + i)];
         if (mc == kNegInf) continue;
-        float factor = fast_exp(mc - row_max);
+        float factor = exp_approx(mc - row_max);
         total += partial_l_[static_cast<size_t>((base + c) * nq + i)] * factor;
         const float* o = partial_o_.data() + ((base + c) * nq + i) * dv;
         for (int64_t j = 0; j < dv; ++j) a[j] += o[j] * factor;
@@ -297,16 +404,23 @@ class AttentionRun {
             1.0f, p_.out, b_.d_out);
       return;
     }
-    int64_t rb = std::max<int64_t>(1, o_.row_block);
+    int64_t rb = std::max<int64_t>(std::max<int64_t>(1, o_.row_block),
+                                   (rows + threads_ - 1) / threads_);  // as in ffn_split
     int64_t blocks = (rows + rb - 1) / rb;
 #pragma omp parallel for num_threads(threads_) schedule(dynamic, 1)
     for (int64_t blk = 0; blk < blocks; ++blk) {
       int64_t r0 = blk * rb, n = std::min(rb, rows - r0);
       fill_rows(p_.out + r0 * b_.d_out, n, b_.d_out, p_.bo);
-      for (int64_t h = 0; h < b_.heads; ++h)  // partial attention FC, reduce-sum in head order
-        sgemm(false, false, n, b_.d_out, b_.dv, 1.0f, attention_.data() + r0 * hd_v() + h * b_.dv,
+      // Partial attention FC, reduce-summed in head order. Heads are taken in groups with
+      // >= kMinFcDepth rows of W_O per GEMM: one head's k = d_v = 64 re-reads and re-writes the
+      // whole output block once per head (16 passes for BERT), which cost more than it saved.
+      int64_t per = std::max<int64_t>(1, (kMinFcDepth + b_.dv - 1) / b_.dv);
+      for (int64_t h = 0; h < b_.heads; h += per) {
+        int64_t k = std::min(per, b_.heads - h) * b_.dv;
+        sgemm(false, false, n, b_.d_out, k, 1.0f, attention_.data() + r0 * hd_v() + h * b_.dv,
               hd_v(), p_.wo + h * b_.dv * b_.d_out, b_.d_out, 1.0f, p_.out + r0 * b_.d_out,
               b_.d_out);
+      }
     }
   }
 
@@ -321,9 +435,16 @@ class AttentionRun {
   const OptOptions& o_;
   int threads_;
   int64_t chunk_ = 1, chunks_ = 1, groups_ = 1;
-  bool per_head_ = false;
+  bool per_head_ = false, kv_fused_ = false;
+  int64_t kv_width_ = 0;
+  // Buffers live in the plan step's workspace, so repeated runs reuse memory that is already
+  // mapped: fresh multi-MiB vectors per run page-faulted on every first touch, which made the
+  // fused attention ~40 % slower than the baseline (whose activations are pooled) at s = 1024.
+  AttentionWorkspace own_;
+  AttentionWorkspace& ws_;
+  AttentionWorkspace* panels_ = nullptr;
   static thread_local int64_t current_chunk_len_;
-  std::vector<float> q_, k_, v_, attention_, partial_o_, partial_m_, partial_l_;
+  std::vector<float>&q_, &k_, &v_, &attention_, &partial_o_, &partial_m_, &partial_l_;
   Counters counters_;
 };
 
@@ -332,8 +453,9 @@ thread_local int64_t AttentionRun::current_chunk_len_ = 0;
 }  // namespace
 
 void run_attention_block(const AttentionBlock& block, const AttentionPointers& p,
-                         const OptOptions& options, int threads, OptStats& stats) {
-  AttentionRun run(block, p, options, threads);
+                         const OptOptions& options, int threads, OptStats& stats,
+                         AttentionWorkspace* workspace) {
+  AttentionRun run(block, p, options, threads, workspace);
   run.allocate_attention();
   run.run(stats);
 }

@@ -11,7 +11,10 @@
 namespace tessera::run {
 
 void run_ffn_block(const FfnBlock& b, const FfnPointers& p, const OptOptions& o, int threads) {
-  int64_t rb = std::max<int64_t>(1, o.row_block);
+  // Row blocks: at least --row-block rows, and no more blocks than threads need (each block
+  // re-packs the W1/W2 chunks inside the GEMM, so smaller M only adds packing work).
+  int64_t rb =
+      std::max<int64_t>(std::max<int64_t>(1, o.row_block), (b.rows + threads - 1) / threads);
   int64_t fc = std::min(std::max<int64_t>(1, o.ffn_chunk), b.d_ff);
   int64_t blocks = (b.rows + rb - 1) / rb;
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 1)

@@ -5,29 +5,16 @@
 #include <cmath>
 #include <cstdint>
 
+#include "run/kernels/vector_math.h"
 #include "tessera/run/kernels.h"
 
 namespace tessera::run {
 
-// Cephes expf: Cody-Waite range reduction to [-ln2/2, ln2/2] and a degree-6 polynomial; written
-// branch-free so that loops over it vectorise.
-float fast_exp(float x) {
-  float clamped = std::min(std::max(x, -87.3f), 88.3f);
-  float n = std::floor(clamped * 1.44269504088896341f + 0.5f);
-  float f = clamped - n * 0.693359375f + n * 2.12194440e-4f;
-  float p = 1.9875691500e-4f;
-  p = p * f + 1.3981999507e-3f;
-  p = p * f + 8.3334519073e-3f;
-  p = p * f + 4.1665795894e-2f;
-  p = p * f + 1.6666665459e-1f;
-  p = p * f + 5.0000001201e-1f;
-  p = p * f * f + f + 1.0f;
-  float scale = std::bit_cast<float>((static_cast<int32_t>(n) + 127) << 23);
-  return x < -87.3f ? 0.0f : p * scale;
-}
+float fast_exp(float x) { return exp_approx(x); }
 
 void exp_inplace(float* x, int64_t count) {
-  for (int64_t i = 0; i < count; ++i) x[i] = fast_exp(x[i]);
+#pragma omp simd
+  for (int64_t i = 0; i < count; ++i) x[i] = exp_approx(x[i]);
 }
 
 void softmax_rows(const float* x, float* y, int64_t rows, int64_t cols, int threads) {
@@ -35,15 +22,28 @@ void softmax_rows(const float* x, float* y, int64_t rows, int64_t cols, int thre
   for (int64_t r = 0; r < rows; ++r) {
     const float* xr = x + r * cols;
     float* yr = y + r * cols;
-    float max_value = xr[0];
-    for (int64_t c = 1; c < cols; ++c) max_value = std::max(max_value, xr[c]);
-    float sum = 0.0f;
-    for (int64_t c = 0; c < cols; ++c) {
-      yr[c] = fast_exp(xr[c] - max_value);
-      sum += yr[c];
+    float sum = exp_shift_sum(xr, max_of(xr, cols), yr, cols);
+    scale_in_place(yr, 1.0f / sum, cols);
+  }
+}
+
+// Query i of each [rows_per_matrix, cols] matrix sees keys j <= i + cols - rows_per_matrix;
+// the rest are exact zeros (what adding -1e9 before the softmax gives after rounding).
+void softmax_rows_causal(const float* x, float* y, int64_t rows, int64_t cols,
+                         int64_t rows_per_matrix, int threads) {
+#pragma omp parallel for num_threads(threads) schedule(static)
+  for (int64_t r = 0; r < rows; ++r) {
+    const float* xr = x + r * cols;
+    float* yr = y + r * cols;
+    int64_t visible =
+        std::clamp<int64_t>(r % rows_per_matrix + cols - rows_per_matrix + 1, 0, cols);
+    if (visible == 0) {  // nothing visible: the additive mask would give a uniform row
+      std::fill(yr, yr + cols, 1.0f / static_cast<float>(cols));
+      continue;
     }
-    float inverse = 1.0f / sum;
-    for (int64_t c = 0; c < cols; ++c) yr[c] *= inverse;
+    float sum = exp_shift_sum(xr, max_of(xr, visible), yr, visible);
+    scale_in_place(yr, 1.0f / sum, visible);
+    std::fill(yr + visible, yr + cols, 0.0f);
   }
 }
 

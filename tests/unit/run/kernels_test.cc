@@ -65,6 +65,20 @@ TEST(RunKernels, SoftmaxRowsSumToOneAndMatchExp) {
   }
 }
 
+// The position-masked softmax equals adding the 0 / -1e9 causal mask and a plain softmax; the
+// 37-column rows cover the vector loop and its scalar tail.
+TEST(RunKernels, CausalSoftmaxEqualsAddingTheMask) {
+  const int64_t matrices = 2, rows = 37, cols = 37;
+  auto x = random_values(matrices * rows * cols, 8);
+  std::vector<float> masked = x, ref(x.size()), out(x.size());
+  for (int64_t i = 0; i < matrices * rows; ++i)
+    for (int64_t j = 0; j < cols; ++j)
+      if (j > i % rows) masked[i * cols + j] += -1e9f;
+  softmax_rows(masked.data(), ref.data(), matrices * rows, cols, 1);
+  softmax_rows_causal(x.data(), out.data(), matrices * rows, cols, rows, 2);
+  for (size_t i = 0; i < x.size(); ++i) EXPECT_NEAR(out[i], ref[i], 1e-6) << i;
+}
+
 TEST(RunKernels, FastExpIsAccurateAndUnderflowsToZero) {
   for (float x = -80.0f; x < 80.0f; x += 0.37f)
     EXPECT_NEAR(fast_exp(x) / std::exp(x), 1.0, 3e-7) << x;
