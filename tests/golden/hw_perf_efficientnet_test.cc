@@ -3,6 +3,13 @@
 // EfficientNet-X-Bi has more FLOPs than EfficientNet-Bi yet must be predicted faster; the
 // predicted latency ratio Bi / X-Bi is printed beside Table 3's with rank agreement and the
 // geometric-mean error of the ratios.
+//
+// The workload is the graph the compilers run: Table 3 was measured through XLA (TPUv3) and
+// TensorFlow/cuDNN (V100), which fold BatchNorm into the convolution and apply the activation
+// to its output, so tessera analyses with Fusion::BnReluFolded (BN folded, swish/ReLU fused).
+// Without it every BN and activation would make its own HBM round trip, which halves the
+// operational intensity of Table 3's column I and compresses the B/X ratios (measured: 30%
+// geomean ratio error on TPUv3 and 58% on V100 unfused, against 15% and 22% fused).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -16,39 +23,52 @@
 namespace tessera::perf {
 namespace {
 
+// One row of 004 Table 3: operational intensity I (ops/byte), execution efficiency E w.r.t.
+// the roofline (measured on TPUv3), and latency for 128 images on TPUv3 / GPUv100.
+struct Row {
+  double intensity, efficiency, tpu_ms, gpu_ms;
+};
 struct Pair {
   int index;
-  double x_tpu_ms, x_gpu_ms, b_tpu_ms, b_gpu_ms;  // Table 3, TPUv3 / GPUv100
+  Row x, b;  // EfficientNet-X-Bi, EfficientNet-Bi
 };
-const Pair kTable3[] = {{0, 8.71, 22.5, 13.4, 38.1},      {1, 13.6, 34.4, 22.3, 60.5},
-                        {2, 15.7, 45.5, 29.8, 77.2},      {3, 31.9, 66.6, 48.1, 128.8},
-                        {4, 64.9, 149.2, 102.6, 310.7},   {5, 125.9, 290.2, 192.5, 640.1},
-                        {6, 258.1, 467.2, 334.2, 1040.6}, {7, 396.1, 847.7, 621.4, 1471.3}};
+const Pair kTable3[] = {
+    {0, {63.8, 0.573, 8.71, 22.5}, {19.7, 0.524, 13.4, 38.1}},
+    {1, {65.5, 0.592, 13.6, 34.4}, {21.4, 0.513, 22.3, 60.5}},
+    {2, {73.0, 0.548, 15.7, 45.5}, {24.1, 0.488, 29.8, 77.2}},
+    {3, {84.0, 0.512, 31.9, 66.6}, {26.1, 0.513, 48.1, 128.8}},
+    {4, {101.5, 0.477, 64.9, 149.2}, {31.29, 0.478, 102.6, 310.7}},
+    {5, {126.1, 0.478, 125.9, 290.2}, {39.7, 0.468, 192.5, 640.1}},
+    {6, {167.5, 0.362, 258.1, 467.2}, {43.9, 0.450, 334.2, 1040.6}},
+    {7, {194.3, 0.394, 396.1, 847.7}, {48.3, 0.434, 621.4, 1471.3}},
+};
 
 struct Prediction {
   double latency_s;
+  double intensity;
   int64_t flops;
 };
 
 Prediction predict(const std::string& model, const hw::Hardware& hw, const std::string& precision) {
   workload::AnalysisOptions options;
   options.precision = workload::parse_precision(precision);
+  options.fusion = workload::Fusion::BnReluFolded;
   model::LoadOptions load;
   load.batch = 128;
   workload::Workload w = workload::analyze_model(model::resolve_model(model, load), options);
   ModelCost cost = evaluate_workload(RooflineEvaluator(), w, hw);
-  return {cost.total.latency_s, w.totals.flops};
+  return {cost.total.latency_s, w.totals.intensity(), w.totals.flops};
 }
 
-// Gaps: both families are mostly memory-bound at 900 GB/s under the per-op ideal traffic
-// (every op, including BN and activations, reads and writes HBM: no XLA/cuDNN fusion), so
-// tessera's TPUv3 latencies of EfficientNet-B0..B7 land within 10% of Table 3, but the
-// X models (whose fused MBConvs and space-to-depth raise the intensity that fusion would
-// raise further) come out slower than measured, and E = 1 ignores the per-model efficiencies
-// of Table 3 (36-59%). The ratio Bi / X-Bi is therefore under-predicted (1.1-1.3x vs 1.3-1.9x
-// on TPUv3, 1.7-2.2x on V100, whose measured E is lower still). The sign, i.e. the
-// nonproportionality itself, is reproduced for all 16 pairs. Tolerance: the geomean ratio
-// error is pinned within 5 points of tessera's value.
+// Gaps: tessera's fused graph still moves more bytes than XLA's (squeeze-excite, residual adds
+// and depthwise convs keep their own HBM round trips here), so its intensity is 47-71% of
+// Table 3's I and the X models' advantage is under-predicted at the large end (B5-B7), where
+// Table 3's I of the X models keeps growing. E = 1 also ignores Table 3's per-model
+// efficiencies (36-59%), which favour neither family consistently. On V100, Table 3's ratios
+// are larger still (cuDNN's depthwise kernels are less efficient than its dense ones) while
+// the roofline sees the same 900 GB/s as TPUv3. The sign, i.e. the nonproportionality itself,
+// is reproduced for all 16 pairs. Tolerance: the geomean ratio error is pinned within 5 points
+// of tessera's value.
 void check(const std::string& hw_name, const std::string& precision, bool gpu,
            double pinned_error) {
   hw::Hardware hw = hw::load_hardware(hw_name);
@@ -59,16 +79,13 @@ void check(const std::string& hw_name, const std::string& precision, bool gpu,
     Prediction x = predict("efficientnet-x-b" + i + (gpu ? "-gpu" : ""), hw, precision);
     Prediction b = predict("efficientnet-b" + i, hw, precision);
     double predicted = b.latency_s / x.latency_s;
-    double paper = gpu ? p.b_gpu_ms / p.x_gpu_ms : p.b_tpu_ms / p.x_tpu_ms;
+    double paper = gpu ? p.b.gpu_ms / p.x.gpu_ms : p.b.tpu_ms / p.x.tpu_ms;
     std::printf("%s B%s: X %.1f ms, B %.1f ms; B/X predicted %.2f, Table 3 %.2f; FLOPs X/B %.2f\n",
                 hw_name.c_str(), i.c_str(), x.latency_s * 1e3, b.latency_s * 1e3, predicted, paper,
                 static_cast<double>(x.flops) / static_cast<double>(b.flops));
     EXPECT_GT(x.flops, b.flops);  // more FLOPs ...
     EXPECT_GT(predicted, 1.0);    // ... yet faster
     agree += (predicted > 1.0) == (paper > 1.0);
-    if (!gpu) {
-      EXPECT_NEAR(b.latency_s * 1e3, p.b_tpu_ms, 0.10 * p.b_tpu_ms);
-    }
     log_error += std::fabs(std::log(predicted / paper));
   }
   double geomean_error = std::exp(log_error / 8) - 1;
@@ -78,8 +95,45 @@ void check(const std::string& hw_name, const std::string& precision, bool gpu,
   EXPECT_NEAR(geomean_error, pinned_error, 0.05);
 }
 
-TEST(HwPerfEfficientNetX, FasterDespiteMoreFlopsOnTpuV3) { check("tpu-v3", "bf16", false, 0.302); }
-TEST(HwPerfEfficientNetX, FasterDespiteMoreFlopsOnV100) { check("v100", "fp16", true, 0.585); }
+TEST(HwPerfEfficientNetX, FasterDespiteMoreFlopsOnTpuV3) { check("tpu-v3", "bf16", false, 0.149); }
+TEST(HwPerfEfficientNetX, FasterDespiteMoreFlopsOnV100) { check("v100", "fp16", true, 0.223); }
+
+// Absolute check on TPUv3 against the paper's own roofline: Table 3's E is measured w.r.t. the
+// roofline, so latency x E is the latency Eq. 1 predicts with E = 1 under the paper's traffic
+// count. tessera's fused graph moves more bytes than XLA's (see above), so its intensity is
+// 0.47-0.71x of column I and its E = 1 latency 1.3-2.5x of latency x E, the gap growing with
+// the X models' size (XLA keeps more of their larger fused convolutions on chip). Pinned: every
+// model on the conservative side within those bands, geomean errors within 5 points.
+TEST(HwPerfEfficientNetX, RooflineLatencyAndIntensityAgainstTable3OnTpuV3) {
+  hw::Hardware hw = hw::load_hardware("tpu-v3");
+  double log_latency_error = 0, log_intensity_error = 0;
+  for (const Pair& p : kTable3) {
+    std::string i = std::to_string(p.index);
+    for (bool is_x : {true, false}) {
+      const Row& row = is_x ? p.x : p.b;
+      std::string name = (is_x ? "efficientnet-x-b" : "efficientnet-b") + i;
+      Prediction got = predict(name, hw, "bf16");
+      double roofline_ms = row.tpu_ms * row.efficiency;
+      double latency_ratio = got.latency_s * 1e3 / roofline_ms;
+      double intensity_ratio = got.intensity / row.intensity;
+      std::printf("%s: roofline %.1f ms vs Table 3 latency x E %.1f ms (%.2fx); I %.1f vs %.1f\n",
+                  name.c_str(), got.latency_s * 1e3, roofline_ms, latency_ratio, got.intensity,
+                  row.intensity);
+      EXPECT_GE(latency_ratio, 1.0) << name;
+      EXPECT_LE(latency_ratio, 2.6) << name;
+      EXPECT_GE(intensity_ratio, 0.45) << name;
+      EXPECT_LE(intensity_ratio, 1.0) << name;
+      log_latency_error += std::fabs(std::log(latency_ratio));
+      log_intensity_error += std::fabs(std::log(intensity_ratio));
+    }
+  }
+  const double latency_error = std::exp(log_latency_error / 16) - 1;
+  const double intensity_error = std::exp(log_intensity_error / 16) - 1;
+  std::printf("tpu-v3: geomean roofline-latency error %.1f%%, intensity error %.1f%%\n",
+              100 * latency_error, 100 * intensity_error);
+  EXPECT_NEAR(latency_error, 0.638, 0.05);
+  EXPECT_NEAR(intensity_error, 0.729, 0.05);
+}
 
 }  // namespace
 }  // namespace tessera::perf
