@@ -17,8 +17,8 @@ ChipReport preset(const std::string& name) { return evaluate_chip(load_chip_spec
 // What tessera computes (pinned; see each test for the published value and the gap).
 constexpr double kTpuV1TdpW = 55.6;
 constexpr double kTpuV2PackageTdpW = 135.1;
-constexpr double kEyerissConv1W = 0.194;
-constexpr double kEyerissConv5W = 0.187;
+constexpr double kEyerissConv1W = 0.171;
+constexpr double kEyerissConv5W = 0.133;
 
 TEST(ChipValidation, TpuV1AreaAndTdp) {
   const auto r = preset("tpu-v1");
@@ -124,10 +124,12 @@ TEST(ChipValidation, EyerissRuntimePowerAlexNet) {
   // Published 332 mW and 236 mW (NeuroMeter: +11 % and -13 %). The measured energy is
   // 16.4 pJ per MAC in CONV1 (332 mW x 20.9 ms / 422 M) where tessera's per-action energies
   // (65 nm LP scaled from Horowitz's 45 nm per-op numbers, CACTI-style spads and GLB, the
-  // explicit clock network) give 9.6 pJ for the whole chip; NeuroMeter's empirical MAC/spad fits
-  // and its clock-network amortisation are not published. Not tuned to Eyeriss; pinned (+-10 %) so
-  // that model changes are seen, and the direction is checked: the model stays below the
-  // measurement.
+  // explicit clock network) give 8.5 pJ for the whole chip: -48 % and -44 %, a nearly
+  // uniform scale gap. Spad reads and the MAC are charged per non-zero MAC (zero gating),
+  // registers, PE control, buses and the clock per active PE-cycle, so CONV5's 77.6 % zeros
+  // lower its power: 0.78x CONV1's (measured 0.71x). NeuroMeter's empirical MAC/spad fits
+  // and its clock amortisation are not published. Not tuned to Eyeriss; pinned (+-10 %) so
+  // that model changes are seen, with the directions checked.
   std::printf("eyeriss conv1 %.3f W conv5 %.3f W\n", conv1.total_w, conv5.total_w);
   for (const auto& [name, w] : conv1.by_component_w)
     std::printf("  conv1 %s %.4f W\n", name.c_str(), w);
@@ -136,6 +138,7 @@ TEST(ChipValidation, EyerissRuntimePowerAlexNet) {
   EXPECT_NEAR(conv1.by_component_w.at("clock_network"), 0.027, 0.005);
   EXPECT_LT(conv1.total_w, kConv1.power_w);
   EXPECT_LT(conv5.total_w, kConv5.power_w);
+  EXPECT_GT(conv1.total_w, 1.15 * conv5.total_w);
 }
 
 // NVDLA open-source configurations (nvdla.org primer table, 28 nm synthesis area including
