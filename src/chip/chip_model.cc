@@ -12,15 +12,6 @@
 namespace tessera::chip {
 namespace {
 
-// Worst-case (power-virus) data toggles every bit each cycle, twice the random-data activity
-// of 0.5 that the per-action energies assume. Only the data part of dynamic energy doubles;
-// the clock part switches every cycle either way. McPAT likewise evaluates TDP at peak
-// activity. Global constant (docs/chip-model.md).
-constexpr double kTdpToggleRatio = 2.0;
-// Share of a datapath block's dynamic energy that is clock (does not scale with data
-// activity): ~25 % in MAC arrays and memories, where flip-flop clock pins are a minority.
-constexpr double kClockShare = 0.25;
-
 void scale(ComponentReport& r, int64_t n) {
   r.instances *= n;
   r.area_mm2 *= static_cast<double>(n);
@@ -29,10 +20,9 @@ void scale(ComponentReport& r, int64_t n) {
   for (auto& p : r.parts) scale(p, n), p.instances = r.instances;
 }
 
+// McPAT's TDP: peak access rates with average (random) data + leakage (chip_model.h).
 void finish_tdp(ComponentReport& r) {
-  const double ratio =
-      r.data_toggle_scaled ? kClockShare + (1 - kClockShare) * kTdpToggleRatio : 1.0;
-  r.tdp_w = r.dynamic_w * ratio + r.leakage_w;
+  r.tdp_w = r.dynamic_w + r.leakage_w;
   for (auto& p : r.parts) finish_tdp(p);
 }
 
@@ -44,8 +34,6 @@ std::string ns(double s) {
 }
 
 }  // namespace
-
-double tdp_activity_ratio() { return kTdpToggleRatio; }
 
 int64_t ChipSpec::macs_per_cycle() const {
   int64_t per_core = 0;
@@ -196,10 +184,7 @@ ChipReport assemble(const ChipSpec& spec, const Technology& tech, double clock_h
   const double tile_area = core_area + shared_area / static_cast<double>(spec.cores);
   auto n = noc(ctx, tile_area);
   if (n.area_mm2 > 0) rep.components.push_back(n);
-  for (auto& p : periphery(ctx)) {
-    p.data_toggle_scaled = p.name == "dma" || p.name == "chip_control";
-    rep.components.push_back(p);
-  }
+  for (auto& p : periphery(ctx)) rep.components.push_back(p);
   {
     double die = 0, logic = 0;
     for (const auto& c : rep.components) {
@@ -220,6 +205,8 @@ ChipReport assemble(const ChipSpec& spec, const Technology& tech, double clock_h
       rep.critical_component = c.name;
     }
   }
+  rep.in_package_dram_w = in_package_dram_w(spec);
+  rep.package_tdp_w = rep.tdp_w + rep.in_package_dram_w;
   rep.area_mm2 = modelled / (1 - spec.white_space);
   rep.white_space_mm2 = rep.area_mm2 - modelled;
   rep.peak_tops = 2.0 * static_cast<double>(spec.macs_per_cycle()) * clock_hz / 1e12;

@@ -29,15 +29,20 @@ std::string chip_report_table(const ChipReport& r, bool with_parts) {
       << " core(s), peak " << format_fixed(r.peak_tops, 2) << " TOPS (1 MAC = 2 ops)\n";
   out << "area " << format_fixed(r.area_mm2, 1) << " mm2 (white space "
       << format_fixed(r.white_space_mm2, 1) << " mm2), TDP " << format_fixed(r.tdp_w, 1)
-      << " W (leakage " << format_fixed(r.leakage_w, 1) << " W), critical path "
-      << format_fixed(r.critical_path_s * 1e9, 3) << " ns in " << r.critical_component << "\n\n";
+      << " W (leakage " << format_fixed(r.leakage_w, 1) << " W)";
+  if (r.in_package_dram_w > 0)
+    out << ", package TDP " << format_fixed(r.package_tdp_w, 1) << " W (+"
+        << format_fixed(r.in_package_dram_w, 1) << " W in-package DRAM)";
+  out << ", critical path " << format_fixed(r.critical_path_s * 1e9, 3) << " ns in "
+      << r.critical_component << "\n\n";
   TextTable table({"component", "n", "area_mm2", "area%", "tdp_w", "tdp%", "leak_w", "path_ns",
                    "stages", "detail"});
   table.set_right_aligned({false, true, true, true, true, true, true, true, true, false});
   for (const auto& c : r.components) add_rows(table, r, c, with_parts, "");
   out << table.render();
   for (const auto& n : r.notes) out << "note: " << n << "\n";
-  out << "TDP: every unit busy each cycle with worst-case data toggling, plus leakage at 85 C.\n";
+  out << "TDP (McPAT convention): every unit at its peak access rate with random data "
+         "(activity 0.5, clocks 1), plus leakage at 85 C.\n";
   return out.str();
 }
 
@@ -54,6 +59,8 @@ nlohmann::json chip_report_json(const ChipReport& r) {
   j["white_space_mm2"] = r.white_space_mm2;
   j["tdp_w"] = r.tdp_w;
   j["leakage_w"] = r.leakage_w;
+  j["in_package_dram_w"] = r.in_package_dram_w;
+  j["package_tdp_w"] = r.package_tdp_w;
   j["critical_component"] = r.critical_component;
   j["critical_path_s"] = r.critical_path_s;
   j["notes"] = r.notes;

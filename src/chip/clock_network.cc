@@ -7,7 +7,7 @@
 //   buffer: ~30 flip-flops with their logic);
 // - in every leaf, a local spine plus stubs of ~2 cluster sides on local wires.
 // A clock switches every cycle (activity 1, one full C V^2 per cycle) whatever the data, so
-// its energy is not scaled by the TDP data-toggle ratio and is charged for the whole runtime.
+// it is charged for the whole runtime, busy or not.
 #include <cmath>
 
 #include "chip/components.h"
@@ -26,7 +26,6 @@ ComponentReport clock_network(const CoreContext& c, double die_mm2, double logic
   const Technology& t = c.tech;
   ComponentReport r;
   r.name = "clock_network";
-  r.data_toggle_scaled = false;
   if (die_mm2 <= 0 || logic_mm2 <= 0) return r;
   const double leaf_um2 = kLeafGates * t.nand2_area_um2 * std_cell_area_factor();
   const double leaves = std::max(1.0, logic_mm2 * 1e6 / leaf_um2);

@@ -35,6 +35,8 @@ ComponentReport central_data_bus(const CoreContext& c, const std::vector<BusLink
 // Network on chip between `cores` tiles of `tile_area_mm2`.
 ComponentReport noc(const CoreContext& c, double tile_area_mm2);
 std::vector<ComponentReport> periphery(const CoreContext& c);
+// Full-bandwidth power of DRAM devices inside the package (HBM stacks); 0 for board DRAM.
+double in_package_dram_w(const ChipSpec& spec);
 // Global clock H-tree and leaf wiring over a die of `die_mm2` with `logic_mm2` of clocked
 // standard-cell logic (memory arrays excluded); activity 1.
 ComponentReport clock_network(const CoreContext& c, double die_mm2, double logic_mm2);

@@ -19,13 +19,20 @@ struct InterfaceRow {
   double ref_node_nm;
   double pj_per_bit;  // chip-side PHY + controller energy
   double controller_ge;
+  // DRAM-device access energy (core + its I/O) and whether the devices sit in the chip's
+  // package (under the same lid and heat sink, so inside the package TDP).
+  double device_pj_per_bit;
+  bool in_package;
 };
 
 constexpr InterfaceRow kDram[] = {
-    {DramKind::Ddr3, "ddr3", 17.0, 3.0, 28, 15.0, 150e3},
-    {DramKind::Ddr4, "ddr4", 25.6, 3.0, 28, 10.0, 150e3},
-    {DramKind::Lpddr4, "lpddr4", 12.8, 1.5, 28, 5.0, 100e3},
-    {DramKind::Hbm2, "hbm2", 256.0, 12.0, 16, 1.5, 400e3},
+    // Device energies per bit as encoded by the Accelergy CACTI plug-in (cacti_wrapper.py):
+    // DDR3 70 pJ/b (Malladi ISCA'12), LPDDR4 8 pJ/b, HBM2 3.9 pJ/b (Chatterjee MICRO'17);
+    // DDR4 40 pJ/b between DDR3 and LPDDR4 (estimate). Only in-package (HBM) devices count.
+    {DramKind::Ddr3, "ddr3", 17.0, 3.0, 28, 15.0, 150e3, 70.0, false},
+    {DramKind::Ddr4, "ddr4", 25.6, 3.0, 28, 10.0, 150e3, 40.0, false},
+    {DramKind::Lpddr4, "lpddr4", 12.8, 1.5, 28, 5.0, 100e3, 8.0, false},
+    {DramKind::Hbm2, "hbm2", 256.0, 12.0, 16, 1.5, 400e3, 3.9, true},
 };
 
 // PCIe SerDes lane ~0.25 mm^2 at 28 nm (Gen3, 8 GT/s), ~8 pJ/bit; 25-28 Gb/s chip-link SerDes
@@ -58,6 +65,14 @@ ComponentReport interface(const Technology& t, const std::string& name, double m
 }
 
 }  // namespace
+
+double in_package_dram_w(const ChipSpec& spec) {
+  const auto& o = spec.offchip;
+  for (const auto& row : kDram)
+    if (row.kind == o.dram && row.in_package && o.dram_gbps > 0)
+      return o.dram_gbps * 8e9 * row.device_pj_per_bit * 1e-12;
+  return 0;
+}
 
 std::vector<ComponentReport> periphery(const CoreContext& c) {
   const Technology& t = c.tech;

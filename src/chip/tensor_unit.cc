@@ -115,9 +115,11 @@ ComponentReport tensor_unit(const CoreContext& c) {
   const double e_array_cycle =
       cells * e_cell + wire_energy_per_cycle + fifo.energy_pj + bus_regs.energy_pj;
   r.energy_pj["mac"] = e_array_cycle / cells;  // per MAC with the array busy
-  // Split for runtime power: the arithmetic switches only on non-zero operands (zero gating),
-  // the rest (registers, local buffers, buses, FIFOs) every busy cell-cycle.
-  r.energy_pj["mac_datapath"] = mac_block.energy_pj + split.energy_pj;
+  // Split for runtime power: per MAC performed, the arithmetic and the local-buffer (spad)
+  // operand reads and psum update -- an operand is read when it is consumed, and zero
+  // gating (Eyeriss) skips both for zero operands; per busy cell-cycle, the rest (pipeline
+  // registers, cell control, buses, FIFOs), which stays clocked while a PE waits for data.
+  r.energy_pj["mac_datapath"] = mac_block.energy_pj + split.energy_pj + local_energy_per_mac;
   r.energy_pj["cell_cycle"] = r.energy_pj["mac"] - r.energy_pj["mac_datapath"];
   r.energy_pj["cycle"] = e_array_cycle;
   r.dynamic_w = e_array_cycle * 1e-12 * c.clock_hz;

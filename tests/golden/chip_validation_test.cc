@@ -14,6 +14,12 @@ namespace {
 
 ChipReport preset(const std::string& name) { return evaluate_chip(load_chip_spec(name)); }
 
+// What tessera computes (pinned; see each test for the published value and the gap).
+constexpr double kTpuV1TdpW = 55.6;
+constexpr double kTpuV2PackageTdpW = 135.1;
+constexpr double kEyerissConv1W = 0.171;
+constexpr double kEyerissConv5W = 0.133;
+
 TEST(ChipValidation, TpuV1AreaAndTdp) {
   const auto r = preset("tpu-v1");
   EXPECT_NEAR(r.peak_tops, 91.75, 0.1);
@@ -23,13 +29,15 @@ TEST(ChipValidation, TpuV1AreaAndTdp) {
   // (24 % of 331) on the floorplan. We do not scale logic per chip to close it.
   EXPECT_LE(r.area_mm2, 331);
   EXPECT_GE(r.area_mm2, 0.5 * 331);
-  // TDP 75 W published. tessera ~90 W (+20 %): worst-case toggling of every systolic cell
-  // register and skew-buffer bit (TDP data-toggle ratio 2, a global constant) plus the
-  // explicit clock network (1.4 W, which NeuroMeter amortises into the components);
-  // NeuroMeter reports <5 %. Pinned (+-5 %) with the direction checked.
-  EXPECT_NEAR(r.tdp_w, 90.2, 0.05 * 90.2);
-  EXPECT_GT(r.tdp_w, 75);
-  EXPECT_NEAR(r.tdp_share("clock_network"), 0.015, 0.01);
+  // TDP 75 W published (NeuroMeter: < 5 %). tessera, McPAT's TDP convention (every unit at
+  // its peak access rate with random data, leakage at 85 C; chip_model.h): kTpuV1TdpW
+  // below. The DDR3 devices are on the board, so the package TDP is the die's. The gap is
+  // discussed in docs/chip-model.md (Validation); pinned (+-5 %), direction checked.
+  EXPECT_NEAR(r.tdp_w, kTpuV1TdpW, 0.05 * kTpuV1TdpW);
+  EXPECT_DOUBLE_EQ(r.package_tdp_w, r.tdp_w);
+  EXPECT_LT(r.package_tdp_w, 75);
+  EXPECT_GT(r.package_tdp_w, 0.6 * 75);
+  EXPECT_NEAR(r.tdp_share("clock_network"), 0.025, 0.01);
   // The systolic array is the largest consumer (NeuroMeter: 56 % of TDP).
   EXPECT_NEAR(r.tdp_share("tensor_unit"), 0.56, 0.1);
 }
@@ -53,14 +61,15 @@ TEST(ChipValidation, TpuV2AreaAndTdp) {
   // Published: < 611 mm^2 (NeuroMeter 513 mm^2). tessera ~315 mm^2, same MXU gap as TPU-v1.
   EXPECT_LE(r.area_mm2, 611);
   EXPECT_GE(r.area_mm2, 0.5 * 611);
-  // Published TDP 280 W (NeuroMeter 255 W). tessera ~167 W (-40 %): from per-op energies
-  // (TPUv4i-anchored node scaling at 0.75 V) two 128x128 bf16 arrays, 1024 fp32 VU lanes, a
-  // VMem banked for one full vreg load and store per cycle (33 W), HBM and ICI PHYs and the
-  // clock network (4.2 W) do not add up to 280 W; the published figure is a training chip's
-  // design power whose composition is not published. Pinned to what tessera computes (+-10 %)
-  // so a model change is seen; the gap is reported in docs/chip-model.md.
-  EXPECT_NEAR(r.tdp_w, 167, 0.1 * 167);
-  EXPECT_LT(r.tdp_w, 280);
+  // Published TDP 280 W (NeuroMeter 255 W). tessera, same convention as TPU-v1: the die
+  // (two 128x128 bf16 arrays, 1024 fp32 VU lanes, a VMem banked for one full vreg load and
+  // store per cycle, HBM and ICI PHYs, the clock network) plus the four HBM stacks under the
+  // package lid at full bandwidth (700 GB/s x 3.9 pJ/bit = 21.8 W, Chatterjee MICRO'17):
+  // kTpuV2PackageTdpW. 280 W is a training chip's design power whose composition is not
+  // published; pinned (+-10 %) with the direction checked (docs/chip-model.md).
+  EXPECT_NEAR(r.in_package_dram_w, 700e9 * 8 * 3.9e-12, 1e-6);
+  EXPECT_NEAR(r.package_tdp_w, kTpuV2PackageTdpW, 0.1 * kTpuV2PackageTdpW);
+  EXPECT_LT(r.package_tdp_w, 280);
   // NeuroMeter found VMem needs 4 banks of 2R+1W for its throughput; tessera banks it 64 x 1RW
   // for the VPU's 4 KiB loads and stores per cycle (plus the MXU's 256 B).
   EXPECT_GE(r.find("memory:vmem")->tdp_w, 0.15 * r.tdp_w);
@@ -80,41 +89,66 @@ TEST(ChipValidation, EyerissArea) {
   EXPECT_GT(r.area_share("tensor_unit"), r.area_share("memory:global_buffer"));
 }
 
-// Activity from the published per-layer statistics (JSSC'17 Table, batch 4; status
-// unverified: recalled from the paper, see data/chip/calibration.yaml): processing time,
-// zeros in the ifmaps (MACs gated) and global-buffer traffic.
-perf::RuntimePower eyeriss_layer(double macs, double seconds, double active_pes,
-                                 double zero_fraction, double glb_bytes) {
+// Activity from the published per-layer statistics, as NeuroMeter does (003 Sec. II-C,
+// footnote 3: processing time, active PEs, zeros in the ifmaps, global-buffer accesses).
+// Eyeriss JSSC'17 Table V (AlexNet CONV layers, 1 V, 200 MHz, batch 4); recalled, and
+// cross-checked by the table's own sums against the abstract (data/chip/calibration.yaml):
+// the five latencies add up to 115.3 ms = 4 frames at 34.7 fps ("35 frames/s") and the
+// latency-weighted mean of the five powers is 278 mW ("278 mW").
+struct EyerissLayer {
+  double power_w, latency_s, macs, active_pes, zero_fraction, glb_bytes;
+};
+constexpr EyerissLayer kConv1{0.332, 20.9e-3, 4.0 * 55 * 55 * 96 * 363, 154, 0.0001, 18.5e6};
+constexpr EyerissLayer kConv5{0.236, 10.5e-3, 4.0 * 13 * 13 * 256 * 1728, 156, 0.776, 24.9e6};
+
+perf::RuntimePower eyeriss_layer(const EyerissLayer& l) {
   const auto chip = preset("eyeriss");
   perf::Activity a;
-  a.seconds = seconds;
-  a.macs = macs * (1 - zero_fraction);
-  a.busy_cell_cycles = active_pes * chip.clock_hz * seconds;
-  a.read_bytes["global_buffer"] = glb_bytes * 0.75;
-  a.write_bytes["global_buffer"] = glb_bytes * 0.25;
+  a.seconds = l.latency_s;
+  a.macs = l.macs * (1 - l.zero_fraction);  // zero ifmaps gate the MAC and the spad reads
+  a.busy_cell_cycles = l.active_pes * chip.clock_hz * l.latency_s;
+  a.read_bytes["global_buffer"] = l.glb_bytes * 0.75;  // read/write split assumed
+  a.write_bytes["global_buffer"] = l.glb_bytes * 0.25;
   return perf::runtime_power(chip, a);
 }
 
+TEST(ChipValidation, EyerissLayerStatisticsAreConsistent) {
+  // The MAC counts are AlexNet's shapes (CONV1 422 M, CONV5 299 M in the table).
+  EXPECT_NEAR(kConv1.macs / 1e6, 422, 1);
+  EXPECT_NEAR(kConv5.macs / 1e6, 299, 1);
+  // Table V's five layers (power mW, latency ms) against the abstract (verified): 35 frames/s
+  // at batch 4 and 278 mW on AlexNet's CONV layers.
+  const double power_mw[] = {332, 288, 266, 235, 236},
+               latency_ms[] = {20.9, 41.9, 23.6, 18.4, 10.5};
+  double total_ms = 0, energy = 0;
+  for (int i = 0; i < 5; ++i) total_ms += latency_ms[i], energy += power_mw[i] * latency_ms[i];
+  EXPECT_NEAR(4 / (total_ms * 1e-3), 35, 0.5);
+  EXPECT_NEAR(energy / total_ms, 278, 1);
+  EXPECT_DOUBLE_EQ(latency_ms[0] * 1e-3, kConv1.latency_s);
+  EXPECT_DOUBLE_EQ(latency_ms[4] * 1e-3, kConv5.latency_s);
+}
+
 TEST(ChipValidation, EyerissRuntimePowerAlexNet) {
-  // CONV1: 55x55x96 outputs x 11x11x3 MACs x batch 4, 16.5 ms, 154 active PEs, 0.01 % zeros,
-  // 18.5 MB GLB.
-  const auto conv1 = eyeriss_layer(4.0 * 55 * 55 * 96 * 363, 16.5e-3, 154, 0.0001, 18.5e6);
-  // CONV5: 13x13x256 x 3x3x192 x 4, 10.0 ms, 156 active PEs, 77.6 % zeros, 24.9 MB GLB.
-  const auto conv5 = eyeriss_layer(4.0 * 13 * 13 * 256 * 1728, 10.0e-3, 156, 0.776, 24.9e6);
-  // Published 332 mW and 236 mW (NeuroMeter: +11 % and -13 %). tessera: ~199 mW (-40 %) and
-  // ~187 mW (-21 %), of which the explicit clock network (H-tree + leaf wiring, activity 1)
-  // is 27 mW. The rest of the gap: 65 nm energies scaled from Horowitz 45 nm per-op numbers
-  // (~7.8 pJ per MAC for the whole chip here against ~13 pJ measured); NeuroMeter's
-  // empirical clock share is not published. Not tuned to Eyeriss; pinned (+-10 %) so that
-  // model changes are seen, and the direction is checked: the model stays below the
-  // measurement, CONV1 above CONV5.
+  const auto conv1 = eyeriss_layer(kConv1);
+  const auto conv5 = eyeriss_layer(kConv5);
+  // Published 332 mW and 236 mW (NeuroMeter: +11 % and -13 %). The measured energy is
+  // 16.4 pJ per MAC in CONV1 (332 mW x 20.9 ms / 422 M) where tessera's per-action energies
+  // (65 nm LP scaled from Horowitz's 45 nm per-op numbers, CACTI-style spads and GLB, the
+  // explicit clock network) give 8.5 pJ for the whole chip: -48 % and -44 %, a nearly
+  // uniform scale gap. Spad reads and the MAC are charged per non-zero MAC (zero gating),
+  // registers, PE control, buses and the clock per active PE-cycle, so CONV5's 77.6 % zeros
+  // lower its power: 0.78x CONV1's (measured 0.71x). NeuroMeter's empirical MAC/spad fits
+  // and its clock amortisation are not published. Not tuned to Eyeriss; pinned (+-10 %) so
+  // that model changes are seen, with the directions checked.
   std::printf("eyeriss conv1 %.3f W conv5 %.3f W\n", conv1.total_w, conv5.total_w);
-  EXPECT_NEAR(conv1.total_w, 0.199, 0.1 * 0.199);
-  EXPECT_NEAR(conv5.total_w, 0.187, 0.1 * 0.187);
+  for (const auto& [name, w] : conv1.by_component_w)
+    std::printf("  conv1 %s %.4f W\n", name.c_str(), w);
+  EXPECT_NEAR(conv1.total_w, kEyerissConv1W, 0.1 * kEyerissConv1W);
+  EXPECT_NEAR(conv5.total_w, kEyerissConv5W, 0.1 * kEyerissConv5W);
   EXPECT_NEAR(conv1.by_component_w.at("clock_network"), 0.027, 0.005);
-  EXPECT_LT(conv1.total_w, 0.332);
-  EXPECT_LT(conv5.total_w, 0.236);
-  EXPECT_GT(conv1.total_w, conv5.total_w);
+  EXPECT_LT(conv1.total_w, kConv1.power_w);
+  EXPECT_LT(conv5.total_w, kConv5.power_w);
+  EXPECT_GT(conv1.total_w, 1.15 * conv5.total_w);
 }
 
 // NVDLA open-source configurations (nvdla.org primer table, 28 nm synthesis area including

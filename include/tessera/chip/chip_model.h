@@ -18,11 +18,10 @@ struct ComponentReport {
   std::string name;       // "tensor_unit", "memory:unified_buffer", "noc", ...
   int64_t instances = 1;  // on the chip (totals below cover all of them)
   double area_mm2 = 0;
-  double dynamic_w = 0;  // busy every cycle with random data (activity 0.5)
-  double leakage_w = 0;
-  double tdp_w = 0;                // worst-case toggling dynamic + leakage
-  bool data_toggle_scaled = true;  // false for PHYs: their energy/bit is already at full rate
-  double critical_path_s = 0;      // longest stage after pipelining
+  double dynamic_w = 0;        // busy every cycle (peak access rate) with random data
+  double leakage_w = 0;        // at 85 C junction temperature
+  double tdp_w = 0;            // dynamic_w + leakage_w (McPAT's TDP convention, see evaluate_chip)
+  double critical_path_s = 0;  // longest stage after pipelining
   int64_t pipeline_stages = 1;
   std::map<std::string, double> energy_pj;  // per action of one instance
   std::string detail;
@@ -37,8 +36,12 @@ struct ChipReport {
   double peak_tops = 0;     // 2 ops per MAC
   double area_mm2 = 0;      // including white space
   double white_space_mm2 = 0;
-  double tdp_w = 0;
+  double tdp_w = 0;  // the die: sum of the components' tdp_w
   double leakage_w = 0;
+  // Full-bandwidth power of DRAM devices in the package (HBM stacks under the same lid);
+  // package_tdp_w = tdp_w + in_package_dram_w is what a published chip TDP is compared to.
+  double in_package_dram_w = 0;
+  double package_tdp_w = 0;
   std::string critical_component;
   double critical_path_s = 0;
   std::vector<ComponentReport> components;
@@ -49,12 +52,12 @@ struct ChipReport {
   double tdp_share(const std::string& name) const;
 };
 
-// TDP activity: worst-case (power-virus) toggling of every data bit is twice the random-data
-// activity the per-action energies assume (docs/chip-model.md, "Global calibration").
-double tdp_activity_ratio();
-
-// Evaluates the spec. Throws tessera::Error for bad specs, unmeetable targets (TOPS beyond
-// the timing of the slowest component, area or power over budget) naming the constraint.
+// Evaluates the spec. TDP follows McPAT's convention (its "max power" activity factors):
+// every unit at its peak access rate (duty cycle 1: a saturated systolic accelerator keeps
+// every unit busy) with the random data the per-action energies assume (data bits toggle
+// with activity 0.5, clock pins every cycle), plus leakage at 85 C; no power-virus data. Throws
+// tessera::Error for bad specs, unmeetable targets (TOPS beyond the timing of the slowest
+// component, area or power over budget) naming the constraint.
 ChipReport evaluate_chip(const ChipSpec& spec);
 
 // The technology a spec asks for (table node or base node with overrides).

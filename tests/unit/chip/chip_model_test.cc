@@ -110,9 +110,11 @@ TEST(ChipRuntimePower, FullActivityMatchesComponentDynamicPower) {
   a.macs = static_cast<double>(r.spec.macs_per_cycle()) * r.clock_hz * a.seconds;
   const auto p = perf::runtime_power(r, a);
   const auto* tu = r.find("tensor_unit");
-  // Busy every cycle with random data = the component's dynamic power (TDP adds toggling).
+  // Busy every cycle with random data = the component's dynamic power, and so its TDP
+  // (McPAT's convention: peak access rate, random data, plus leakage).
   EXPECT_NEAR(p.by_component_w.at("tensor_unit"), tu->dynamic_w + tu->leakage_w,
               1e-6 * tu->dynamic_w);
+  EXPECT_NEAR(p.by_component_w.at("tensor_unit"), tu->tdp_w, 1e-6 * tu->tdp_w);
   EXPECT_LT(p.total_w, r.tdp_w);
   a.read_bytes["no_such_memory"] = 1;
   EXPECT_THROW(perf::runtime_power(r, a), Error);
@@ -121,12 +123,35 @@ TEST(ChipRuntimePower, FullActivityMatchesComponentDynamicPower) {
   EXPECT_THROW(perf::runtime_power(r, a), Error);
 }
 
+TEST(ChipModel, TdpConventionAndInPackageDram) {
+  auto spec = load_chip_spec("tpu-v2");
+  const auto r = evaluate_chip(spec);
+  double sum = 0;
+  for (const auto& c : r.components) {
+    // One activity convention for every component: no data factor at TDP.
+    EXPECT_NEAR(c.tdp_w, c.dynamic_w + c.leakage_w, 1e-9 * c.tdp_w) << c.name;
+    sum += c.tdp_w;
+  }
+  EXPECT_NEAR(r.tdp_w, sum, 1e-9 * sum);
+  // The HBM2 stacks sit in the package: full bandwidth x 3.9 pJ/bit on top of the die.
+  EXPECT_NEAR(r.in_package_dram_w, spec.offchip.dram_gbps * 8e9 * 3.9e-12, 1e-9);
+  EXPECT_NEAR(r.package_tdp_w, r.tdp_w + r.in_package_dram_w, 1e-9);
+  // Board DRAM (DDR4 here, DDR3 on TPU-v1) is outside the package; the die is unchanged.
+  spec.offchip.dram = DramKind::Ddr4;
+  spec.offchip.dram_gbps = 51.2;
+  const auto board = evaluate_chip(spec);
+  EXPECT_EQ(board.in_package_dram_w, 0);
+  EXPECT_DOUBLE_EQ(board.package_tdp_w, board.tdp_w);
+  const auto v1 = evaluate_chip(load_chip_spec("tpu-v1"));
+  EXPECT_EQ(v1.in_package_dram_w, 0);
+}
+
 TEST(ChipClockNetwork, GrowsWithDieAndClockAndRunsEveryCycle) {
   auto spec = load_chip_spec("tpu-v1");
   const auto base = evaluate_chip(spec);
   const auto* clk = base.find("clock_network");
   ASSERT_NE(clk, nullptr);
-  // Activity 1: the TDP is its dynamic power (no data-toggle scaling) plus leakage.
+  // Activity 1: the TDP is its dynamic power plus leakage.
   EXPECT_NEAR(clk->tdp_w, clk->dynamic_w + clk->leakage_w, 1e-12);
   EXPECT_NEAR(clk->dynamic_w, clk->energy_pj.at("cycle") * 1e-12 * base.clock_hz, 1e-9);
   spec.clock_hz /= 2;
