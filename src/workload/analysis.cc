@@ -6,6 +6,7 @@
 #include "tessera/core/checked_math.h"
 #include "tessera/core/error.h"
 #include "tessera/workload/footprint.h"
+#include "workload/compiler_fusion.h"
 
 namespace tessera::workload {
 namespace {
@@ -108,12 +109,23 @@ Precision parse_precision(const std::string& name) {
   return p;
 }
 
-std::string_view fusion_name(Fusion fusion) { return fusion == Fusion::None ? "none" : "bn-relu"; }
+std::string_view fusion_name(Fusion fusion) {
+  switch (fusion) {
+    case Fusion::None:
+      return "none";
+    case Fusion::BnReluFolded:
+      return "bn-relu";
+    case Fusion::Compiler:
+      return "fused";
+  }
+  return "none";
+}
 
 Fusion parse_fusion(const std::string& name) {
   if (name == "none" || name == "unfused") return Fusion::None;
-  if (name == "bn-relu" || name == "fused") return Fusion::BnReluFolded;
-  throw Error("unknown fusion '" + name + "' (expected none or bn-relu)");
+  if (name == "bn-relu") return Fusion::BnReluFolded;
+  if (name == "fused") return Fusion::Compiler;
+  throw Error("unknown fusion '" + name + "' (expected none, bn-relu or fused)");
 }
 
 void roll_up(Workload& workload, int64_t params) {
@@ -164,6 +176,7 @@ Workload analyze_graph(const model::Graph& graph, const AnalysisOptions& options
     w.ops.push_back(lower_node(graph, static_cast<model::NodeId>(i), options.precision));
   absorb_layout_transposes(graph, w.ops);
   if (options.fusion == Fusion::BnReluFolded) apply_bn_relu_fusion(graph, w.ops);
+  if (options.fusion == Fusion::Compiler) apply_compiler_fusion(graph, w.ops);
   roll_up(w, graph.parameter_count());
   FootprintOptions footprint;
   footprint.precision = options.precision;

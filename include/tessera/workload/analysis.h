@@ -24,6 +24,7 @@ Precision parse_precision(const std::string& name);  // int8, int16, fp16, bf16,
 enum class Fusion : uint8_t {
   None,
   BnReluFolded,  // BatchNorm folded into the conv, ReLU applied to accumulated outputs (Table 4)
+  Compiler,      // what inference compilers fuse: epilogues, fused attention, add + LayerNorm
 };
 std::string_view fusion_name(Fusion fusion);
 Fusion parse_fusion(const std::string& name);
