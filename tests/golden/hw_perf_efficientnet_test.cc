@@ -4,12 +4,14 @@
 // predicted latency ratio Bi / X-Bi is printed beside Table 3's with rank agreement and the
 // geometric-mean error of the ratios.
 //
-// The workload is the graph the compilers run: Table 3 was measured through XLA (TPUv3) and
-// TensorFlow/cuDNN (V100), which fold BatchNorm into the convolution and apply the activation
-// to its output, so tessera analyses with Fusion::BnReluFolded (BN folded, swish/ReLU fused).
-// Without it every BN and activation would make its own HBM round trip, which halves the
-// operational intensity of Table 3's column I and compresses the B/X ratios (measured: 30%
-// geomean ratio error on TPUv3 and 58% on V100 unfused, against 15% and 22% fused).
+// Which graph: Table 3 was measured through XLA (TPUv3) and TensorFlow (V100), which fold
+// BatchNorm into the convolutions. The ratio tests use Fusion::BnReluFolded (BN folded, ReLU
+// fused; swish keeps its pass): 15% / 22% geomean ratio error on TPUv3 / V100, against 30% /
+// 58% with no fusion at all. The full compiler fusion (Fusion::Compiler: swish and SE epilogues,
+// residual adds) reproduces Table 3's operational intensity I of EfficientNet-B0..B7 within
+// 2-21% (test below), but leaves the X models 15-42% below theirs, which would make X-B4..B7
+// slower than B4..B7; tessera's X models move more bytes than the paper's, probably in the
+// LACS-scaled X configurations (their I grows to 194 ops/B at X-B7, tessera's to 112).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -49,10 +51,11 @@ struct Prediction {
   int64_t flops;
 };
 
-Prediction predict(const std::string& model, const hw::Hardware& hw, const std::string& precision) {
+Prediction predict(const std::string& model, const hw::Hardware& hw, const std::string& precision,
+                   workload::Fusion fusion = workload::Fusion::BnReluFolded) {
   workload::AnalysisOptions options;
   options.precision = workload::parse_precision(precision);
-  options.fusion = workload::Fusion::BnReluFolded;
+  options.fusion = fusion;
   model::LoadOptions load;
   load.batch = 128;
   workload::Workload w = workload::analyze_model(model::resolve_model(model, load), options);
@@ -60,10 +63,9 @@ Prediction predict(const std::string& model, const hw::Hardware& hw, const std::
   return {cost.total.latency_s, w.totals.intensity(), w.totals.flops};
 }
 
-// Gaps: tessera's fused graph still moves more bytes than XLA's (squeeze-excite, residual adds
-// and depthwise convs keep their own HBM round trips here), so its intensity is 47-71% of
-// Table 3's I and the X models' advantage is under-predicted at the large end (B5-B7), where
-// Table 3's I of the X models keeps growing. E = 1 also ignores Table 3's per-model
+// Gaps: with BN folded only, swish, squeeze-excite and residual adds keep their own HBM round
+// trips, so intensities are ~50-70% of Table 3's I and the X models' advantage is
+// under-predicted at the large end (B5-B7), where Table 3's I of the X models keeps growing. E = 1 also ignores Table 3's per-model
 // efficiencies (36-59%), which favour neither family consistently. On V100, Table 3's ratios
 // are larger still (cuDNN's depthwise kernels are less efficient than its dense ones) while
 // the roofline sees the same 900 GB/s as TPUv3. The sign, i.e. the nonproportionality itself,
@@ -98,41 +100,45 @@ void check(const std::string& hw_name, const std::string& precision, bool gpu,
 TEST(HwPerfEfficientNetX, FasterDespiteMoreFlopsOnTpuV3) { check("tpu-v3", "bf16", false, 0.149); }
 TEST(HwPerfEfficientNetX, FasterDespiteMoreFlopsOnV100) { check("v100", "fp16", true, 0.223); }
 
-// Absolute check on TPUv3 against the paper's own roofline: Table 3's E is measured w.r.t. the
-// roofline, so latency x E is the latency Eq. 1 predicts with E = 1 under the paper's traffic
-// count. tessera's fused graph moves more bytes than XLA's (see above), so its intensity is
-// 0.47-0.71x of column I and its E = 1 latency 1.3-2.5x of latency x E, the gap growing with
-// the X models' size (XLA keeps more of their larger fused convolutions on chip). Pinned: every
-// model on the conservative side within those bands, geomean errors within 5 points.
+// Absolute check on TPUv3 against the paper's own roofline, with the full compiler fusion:
+// Table 3's E is measured w.r.t. the roofline, so latency x E is the latency Eq. 1 predicts with
+// E = 1 under the paper's traffic count, and column I is that traffic's intensity.
+// EfficientNet-B0..B7 reproduce both: intensity 0.78-1.0x of I, latency 0.85-1.25x of
+// latency x E. The X models are pinned in the band tessera reaches (intensity 0.55-0.90x,
+// latency 1.15-2.45x: see the header for why).
 TEST(HwPerfEfficientNetX, RooflineLatencyAndIntensityAgainstTable3OnTpuV3) {
   hw::Hardware hw = hw::load_hardware("tpu-v3");
-  double log_latency_error = 0, log_intensity_error = 0;
+  double log_b_latency = 0, log_b_intensity = 0;
   for (const Pair& p : kTable3) {
     std::string i = std::to_string(p.index);
     for (bool is_x : {true, false}) {
       const Row& row = is_x ? p.x : p.b;
       std::string name = (is_x ? "efficientnet-x-b" : "efficientnet-b") + i;
-      Prediction got = predict(name, hw, "bf16");
+      Prediction got = predict(name, hw, "bf16", workload::Fusion::Compiler);
       double roofline_ms = row.tpu_ms * row.efficiency;
       double latency_ratio = got.latency_s * 1e3 / roofline_ms;
       double intensity_ratio = got.intensity / row.intensity;
       std::printf("%s: roofline %.1f ms vs Table 3 latency x E %.1f ms (%.2fx); I %.1f vs %.1f\n",
                   name.c_str(), got.latency_s * 1e3, roofline_ms, latency_ratio, got.intensity,
                   row.intensity);
-      EXPECT_GE(latency_ratio, 1.0) << name;
-      EXPECT_LE(latency_ratio, 2.6) << name;
-      EXPECT_GE(intensity_ratio, 0.45) << name;
-      EXPECT_LE(intensity_ratio, 1.0) << name;
-      log_latency_error += std::fabs(std::log(latency_ratio));
-      log_intensity_error += std::fabs(std::log(intensity_ratio));
+      if (is_x) {
+        EXPECT_GE(intensity_ratio, 0.55) << name;
+        EXPECT_LE(intensity_ratio, 0.90) << name;
+        EXPECT_GE(latency_ratio, 1.15) << name;
+        EXPECT_LE(latency_ratio, 2.45) << name;
+      } else {
+        EXPECT_GE(intensity_ratio, 0.78) << name;
+        EXPECT_LE(intensity_ratio, 1.00) << name;
+        EXPECT_GE(latency_ratio, 0.85) << name;
+        EXPECT_LE(latency_ratio, 1.25) << name;
+        log_b_latency += std::fabs(std::log(latency_ratio));
+        log_b_intensity += std::fabs(std::log(intensity_ratio));
+      }
     }
   }
-  const double latency_error = std::exp(log_latency_error / 16) - 1;
-  const double intensity_error = std::exp(log_intensity_error / 16) - 1;
-  std::printf("tpu-v3: geomean roofline-latency error %.1f%%, intensity error %.1f%%\n",
-              100 * latency_error, 100 * intensity_error);
-  EXPECT_NEAR(latency_error, 0.638, 0.05);
-  EXPECT_NEAR(intensity_error, 0.729, 0.05);
+  std::printf("tpu-v3 EfficientNet-B0..B7: geomean roofline-latency error %.1f%%, intensity "
+              "error %.1f%%\n",
+              100 * (std::exp(log_b_latency / 8) - 1), 100 * (std::exp(log_b_intensity / 8) - 1));
 }
 
 }  // namespace
