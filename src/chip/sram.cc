@@ -11,8 +11,21 @@
 namespace tessera::chip {
 namespace {
 
-// Read bitline swing sensed by the sense amplifier (CACTI uses ~0.1 V for SRAM reads).
-constexpr double kBitlineSwingV = 0.1;
+// Read bitline swing. The sense amplifier needs ~0.1 V (CACTI's sensing threshold), and the
+// wordline pulse is timed (replica bitline, Amrutur & Horowitz, JSSC 35(2) 2000) so that the
+// slowest cell of the array at its process corner develops it; a typical cell keeps
+// discharging its bitline for the rest of the pulse and swings about twice that before the
+// wordline closes and precharge restores it. The energy drawn is C_bl x Vdd x that swing.
+constexpr double kSenseThresholdV = 0.1;
+constexpr double kBitlineSwingV = 2 * kSenseThresholdV;
+// Bitline load per cell beyond the wire: the access transistor's drain junction and the
+// bitline contact, about one minimum gate capacitance (CACTI's C_drain of the pass gate).
+constexpr double kDrainCapPerCellGates = 1.0;
+// Column periphery that switches full rail on every access, per activated column: the
+// precharge/equalise PMOS trio (3 gates of ~2x minimum) and the column-select / mux gate
+// (2 gates), whose enable lines run across the subarray; the sense-amplifier enable and
+// the latch itself (4 gate toggles per sensed bit, below).
+constexpr double kColumnControlGates = 8.0;
 // Read current of a 6T cell (tens of uA across nodes; CACTI's cell current tables).
 constexpr double kCellCurrentA = 25e-6;
 // Sense amplifier, precharge, column mux and write driver strip height, and decoder +
@@ -102,7 +115,7 @@ ArrayResult memory_array(const Technology& t, const ArraySpec& spec) {
   const Geometry g = cell_geometry(t, spec.cell, ports);
   const double bits = static_cast<double>(spec.capacity_bytes) * 8;
   const double width = static_cast<double>(spec.width_bytes) * 8;
-  const double c_drain = 0.5 * t.gate_cap_f;
+  const double c_drain = kDrainCapPerCellGates * t.gate_cap_f;
   const double v = t.vdd_v;
   const double toggle = gate_toggle_pj(t);
   const bool edram = spec.cell == CellKind::Edram;
@@ -128,10 +141,14 @@ ArrayResult memory_array(const Technology& t, const ArraySpec& spec) {
         const double sub_h = (static_cast<double>(rows) + kPeripheryRows * ports) * g.cell_h_m;
         const double cells_area = n_sub * sub_w * sub_h;
         const double side = std::sqrt(cells_area);
-        // H-tree: data and address travel from the bank edge to the subarrays and back.
-        const Block htree = wire(t, WireLayer::Global, side, static_cast<int64_t>(width));
+        // H-tree: data and address travel from the bank's port to the subarrays and back. The
+        // port sits at the middle of one edge: half a side to the tree's root at the centre,
+        // then side/4 + side/4 + side/8 + side/8 + ... ~ one side down to a leaf (CACTI's
+        // H-tree, Wilton & Jouppi): 1.5 sides per route.
+        const double route_m = 1.5 * side;
+        const Block htree = wire(t, WireLayer::Global, route_m, static_cast<int64_t>(width));
         const double addr_bits = std::log2(bits / width + 1);
-        const Block addr = wire(t, WireLayer::Global, side, static_cast<int64_t>(addr_bits + 1));
+        const Block addr = wire(t, WireLayer::Global, route_m, static_cast<int64_t>(addr_bits + 1));
         // Data in, data out and address H-trees with their repeaters: ~3 track-widths per bit.
         const double htree_area = width * t.wire_pitch_global_m * side * 3;
         const double area = cells_area + htree_area;
@@ -147,15 +164,20 @@ ArrayResult memory_array(const Technology& t, const ArraySpec& spec) {
         const double e_bl_write =
             width * c_bl * v * v * 1e12 +
             (n_act * static_cast<double>(cols) - width) * c_bl * v * swing * 1e12;
-        const double e_read = e_dec + e_wl + e_bl_read + e_sa + htree.energy_pj;
-        const double e_write = e_dec + e_wl + e_bl_write + htree.energy_pj;
+        // Precharge, equalise and column-select lines: full swing once per access.
+        const double e_col =
+            n_act * static_cast<double>(cols) *
+            (kColumnControlGates * t.gate_cap_f + t.wire_cap_f_per_m * g.cell_w_m) * v * v * 1e12;
+        const double e_read = e_dec + e_wl + e_bl_read + e_col + e_sa + htree.energy_pj;
+        const double e_write = e_dec + e_wl + e_bl_write + e_col + htree.energy_pj;
         // Delays.
         const double t_dec = (std::log(rows * n_sub) / std::log(4.0) + 3) * t.fo4();
         const double t_wl =
             elmore_delay_s(t, WireLayer::Local, static_cast<double>(cols) * g.cell_w_m,
                            min_driver_ohm(t) / 16, 0) +
             0.69 * (min_driver_ohm(t) / 16) * static_cast<double>(cols) * 2 * t.gate_cap_f;
-        const double t_bl = c_bl * swing / kCellCurrentA * t.delay_factor();
+        const double t_bl =
+            c_bl * (edram ? swing : kSenseThresholdV) / kCellCurrentA * t.delay_factor();
         const double t_sa = 4 * t.fo4();
         const double access = t_dec + t_wl + t_bl + t_sa + htree.delay_s + addr.delay_s;
         const double cycle = std::max(t_dec, t_wl + 2 * t_bl + t_sa) + 2 * t.fo4();

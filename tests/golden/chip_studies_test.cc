@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <map>
 
 #include "tessera/explore/brawny_wimpy.h"
@@ -75,8 +76,10 @@ TEST(ChipBrawnyWimpy, VregOverheadOfEightSmallTusPerCore) {
     if (c.instances % 64 == 0 && c.name != "noc") core_area += c.area_mm2, core_tdp += c.tdp_w;
   const auto* vreg = chip.find("vector_registers");
   ASSERT_NE(vreg, nullptr);
+  std::printf("VReg share of a (4,8,8,8) core: area %.3f, TDP %.3f\n", vreg->area_mm2 / core_area,
+              vreg->tdp_w / core_tdp);
   EXPECT_NEAR(vreg->area_mm2 / core_area, 0.106, 0.02);
-  EXPECT_NEAR(vreg->tdp_w / core_tdp, 0.196, 0.02);
+  EXPECT_NEAR(vreg->tdp_w / core_tdp, 0.180, 0.02);
   EXPECT_NEAR(vreg->area_mm2 / core_area, 0.127, 0.03);
   EXPECT_LT(vreg->tdp_w / core_tdp, 0.249);
   EXPECT_GT(vreg->tdp_w / core_tdp, 0.249 - 0.07);
@@ -196,7 +199,7 @@ TEST(ChipBrawnyWimpy, PaperNamedPointsTradeThroughputForCostEfficiency) {
   const auto fast = evaluate_design({64, 2, 2, 4}, models).average(0);
   const auto cheap = evaluate_design({64, 4, 1, 2}, models).average(0);
   // Paper (Fig. 10(a)): (64,2,2,4) -> (64,4,1,2) loses < 16 % throughput for 2.1x TOPS/TCO
-  // and 1.3x TOPS/W. tessera: 40.8 % for 2.06x and 1.02x. The cost-efficiency gain is
+  // and 1.3x TOPS/W. tessera: 40.7 % for 2.00x and 0.99x. The cost-efficiency gain is
   // reproduced; the throughput loss is 2.5x the paper's because in tessera's mapping the
   // 8-core design is compute-bound (NoC at 256 GB/s overlapped with compute, ResNet and
   // Inception weights resident on chip), so halving the TUs nearly halves the throughput;
@@ -204,8 +207,8 @@ TEST(ChipBrawnyWimpy, PaperNamedPointsTradeThroughputForCostEfficiency) {
   // not published.
   const double loss = 1 - cheap.achieved_tops / fast.achieved_tops;
   const double tco_gain = cheap.tops_per_tco / fast.tops_per_tco;
-  EXPECT_NEAR(loss, 0.408, 0.05);
-  EXPECT_NEAR(tco_gain, 2.06, 0.2);
+  EXPECT_NEAR(loss, 0.407, 0.05);
+  EXPECT_NEAR(tco_gain, 2.00, 0.2);
   EXPECT_NEAR(tco_gain, 2.1, 0.25);  // the paper
   // Fig. 9: latency-bounded batches of (64,2,2,4) are 16 / 32 / 4 (ResNet / Inception /
   // NasNet) in the paper; tessera: 64 / 32 / 2.
