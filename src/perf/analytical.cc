@@ -160,10 +160,9 @@ Cost evaluate_matrix(const workload::Op& op, const hw::Hardware& hw, const workl
                      ? 1.0
                      : per_item),
       out_bytes / per_item, operand_element);
-  double bw = tile_bandwidth(hw);
   double traffic = t.traffic_bytes + other_bytes;
   double compute_s = t.compute_cycles / hw.clock_hz;
-  double memory_s = traffic / bw;
+  double memory_s = tile_memory_s(hw, traffic - out_bytes, out_bytes);
   cost.latency_s = std::max(compute_s, memory_s) + t.overhead_s;
   cost.cycles = cost.latency_s * hw.clock_hz;
   cost.unit = "matrix";

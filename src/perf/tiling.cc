@@ -38,18 +38,29 @@ double stream(const Split& s, int64_t side) {
 
 }  // namespace
 
-double tile_bandwidth(const hw::Hardware& hw) {
-  // Levels beyond the scratchpad (L2, DRAM) carry the tile traffic; the slowest bounds it, and
-  // so does the DMA engine's outstanding-request limit where the spec states one.
+// Levels beyond the scratchpad (L2, DRAM) carry the tile traffic; the slowest bounds it.
+static double bus_bandwidth(const hw::Hardware& hw) {
   double bw = hw.dram().bandwidth_bytes_per_s;
   bool beyond = false;
   for (const auto& level : hw.memory) {
     if (beyond) bw = std::min(bw, level.bandwidth_bytes_per_s);
     if (level.name == "scratchpad") beyond = true;
   }
+  return bw;
+}
+
+double tile_bandwidth(const hw::Hardware& hw) {
+  double bw = bus_bandwidth(hw);
   if (hw.dma && hw.dma->bandwidth_bytes_per_s() > 0)
     bw = std::min(bw, hw.dma->bandwidth_bytes_per_s());
   return bw;
+}
+
+double tile_memory_s(const hw::Hardware& hw, double read_bytes, double write_bytes) {
+  const double bus_s = (read_bytes + write_bytes) / bus_bandwidth(hw);
+  if (!hw.dma || hw.dma->bandwidth_bytes_per_s() <= 0) return bus_s;
+  const double window = hw.dma->bandwidth_bytes_per_s();  // per direction
+  return std::max({bus_s, read_bytes / window, write_bytes / window});
 }
 
 MatmulTiling best_matmul_tiling(const hw::Hardware& hw, int64_t batch, int64_t m, int64_t k,
@@ -120,7 +131,10 @@ MatmulTiling best_matmul_tiling(const hw::Hardware& hw, int64_t batch, int64_t m
          out_tile * out_per_element) /
             bw +
         hw.dram().latency_s;
-    const double latency = std::max(cycles / hw.clock_hz, traffic / bw) + overhead;
+    const double out_traffic = static_cast<double>(batch) * out_bytes;
+    const double latency =
+        std::max(cycles / hw.clock_hz, tile_memory_s(hw, traffic - out_traffic, out_traffic)) +
+        overhead;
     // Largest tiles that fit (least traffic, 001 Sec. 3.3 "square tiles"); among equal
     // traffic the fastest (fewer tiles, less pipeline latency).
     bool better = best.latency_s < 0 || traffic < best.traffic_bytes * (1 - 1e-12) ||

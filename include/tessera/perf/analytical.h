@@ -58,4 +58,12 @@ MatmulTiling best_matmul_tiling(const hw::Hardware& hw, int64_t batch, int64_t m
 // outstanding-request limit (hw::Dma) where the spec gives one.
 double tile_bandwidth(const hw::Hardware& hw);
 
+// Seconds to move a tiling's DRAM reads and writes. Gemmini's DMA is a stream reader and a
+// stream writer, each with its own window of hw::Dma::max_in_flight_requests transactions
+// (ucb-bar/gemmini src/main/scala/gemmini/Scratchpad.scala instantiates StreamReader and
+// StreamWriter with max_in_flight_mem_reqs each; DMA.scala frees a writer id on its TileLink
+// ack), joined by one crossbar onto the system bus: reads and writes overlap, each bounded by
+// its window, and together by the slowest level beyond the scratchpad.
+double tile_memory_s(const hw::Hardware& hw, double read_bytes, double write_bytes);
+
 }  // namespace tessera::perf

@@ -110,6 +110,12 @@ TEST(Analytical, GemminiTilesDmaAndHost) {
   EXPECT_EQ(t.tile_k % 16, 0);
   EXPECT_DOUBLE_EQ(tile_bandwidth(hw), 16 * 64 / 100e-9);
   EXPECT_DOUBLE_EQ(tile_bandwidth(hw::load_hardware("gemmini", {"dma.latency_s=10e-9"})), 16e9);
+  // Reader and writer each have their own request window (Gemmini Scratchpad.scala): 1 MB of
+  // writes alone is window-bound, 1 MB each way shares the 16 GB/s bus, reads and writes overlap.
+  const double window = 16 * 64 / 100e-9;
+  EXPECT_DOUBLE_EQ(tile_memory_s(hw, 0, 1e6), 1e6 / window);
+  EXPECT_DOUBLE_EQ(tile_memory_s(hw, 1e6, 1e6), 2e6 / 16e9);
+  EXPECT_LT(tile_memory_s(hw, 1e6, 1e6), 2e6 / window);
   workload::Workload w = small_workload(128, 64, 64);
   Cost softmax = AnalyticalEvaluator().evaluate(w.ops[1], hw, {&w, 1});
   ASSERT_EQ(softmax.unit, "host");
