@@ -242,12 +242,13 @@ Cost AnalyticalEvaluator::evaluate(const workload::Op& op, const hw::Hardware& h
   double read = 0, write = 0;
   OnChipBytes on_chip;
   vector_bytes(op, hw, w, index, options_, read, write);
-  double bw = tile_bandwidth(hw);
+  // Through the DMA's reader and writer, which overlap (see tile_memory_s).
+  const double transfer_s = tile_memory_s(hw, read, write);
   if (p.unit == Unit::Host) {
     apply_host_time(host_time(op, hw), op, hw, cost);
     set_traffic(cost, hw, read, write, static_cast<double>(op.flops));
   } else if (p.unit == Unit::Dma) {
-    cost.latency_s = (read + write) / bw;
+    cost.latency_s = transfer_s;
     cost.bound = Bound::Memory;
     cost.breakdown_s["memory"] = cost.latency_s;
     set_traffic(cost, hw, read, write, 0);
@@ -259,7 +260,7 @@ Cost AnalyticalEvaluator::evaluate(const workload::Op& op, const hw::Hardware& h
     bool fused = w && fused_into_producer(*w, index, hw, options_);
     // Fused: the first pass rides on the producer's output stream; later passes still cost.
     double compute_s = (fused ? passes - 1 : passes) * vectors / hw.clock_hz;
-    double memory_s = (read + write) / bw;
+    double memory_s = transfer_s;
     cost.latency_s = std::max(compute_s, memory_s);
     cost.bound = compute_s >= memory_s ? Bound::Compute : Bound::Memory;
     cost.breakdown_s = {{"compute", compute_s}, {"memory", memory_s}};

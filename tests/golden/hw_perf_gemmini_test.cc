@@ -121,18 +121,19 @@ TEST(HwPerfGemmini, ScratchpadAccumulatorRebalance) {
   EXPECT_NEAR(slow_cut, 0.36, 0.06);
 }
 
-// Sec. 3.4.4: I-BERT units plus the rebalanced memories give 39.6x end to end. tessera: 34.5x
-// (pinned at 5%). The baseline's host time is instruction counts (Rocket, scalar libm) plus the
-// stalls of its blocking data cache streaming int32 -> fp32 -> int8 through separate
-// dequantise / op / quantise passes; tessera's matmuls run at ~96% rather than 74% on both
-// designs, which makes the I-BERT design relatively slower than measured.
+// Sec. 3.4.4: I-BERT units plus the rebalanced memories give 39.6x end to end. tessera: 36.0x
+// (pinned at 5%; 9% below the paper). The baseline's host time is instruction counts (Rocket,
+// scalar libm) plus the stalls of its blocking data cache streaming int32 -> fp32 -> int8
+// through separate dequantise / op / quantise passes; the I-BERT units' accumulator reads and
+// DRAM writes overlap (the DMA's reader and writer are separate). tessera's matmuls run at ~96%
+// rather than 74% on both designs, which leaves the I-BERT design's matmuls relatively slower.
 TEST(HwPerfGemmini, IBertUnitsEndToEnd) {
   CaseStudy baseline = evaluate("gemmini"), ibert = evaluate("gemmini-transformer");
   double speedup = baseline.total_s / ibert.total_s;
   double matmul_share = ibert.matmul_s / ibert.total_s;
   std::printf("I-BERT units: %.3f s -> %.4f s, %.1fx (paper 39.6x); matmul share after %.1f%%\n",
               baseline.total_s, ibert.total_s, speedup, 100 * matmul_share);
-  EXPECT_NEAR(speedup, 34.5, 0.05 * 34.5);
+  EXPECT_NEAR(speedup, 36.0, 0.05 * 36.0);
   EXPECT_GT(matmul_share, 0.5);  // Fig. 14 (middle): matmuls dominate again
 }
 
