@@ -33,6 +33,9 @@ struct Nest {
   // Non-unit temporal loops of every level, inner→outer, flattened by level.
   std::array<uint8_t, kMaxLevels * kMaxDims> loop_dim{};
   std::array<int64_t, kMaxLevels * kMaxDims> loop_factor{};
+  // Extent of the loop's dim below it (spatial fan-out included): one iteration moves the
+  // tiles underneath by this much.
+  std::array<int64_t, kMaxLevels * kMaxDims> loop_step{};
   std::array<int, kMaxLevels + 1> level_begin{};  // loops of level l: [begin[l], begin[l+1])
 };
 
@@ -58,6 +61,7 @@ void build_nest(const LoopProblem& problem, const MapArch& arch, const Mapping& 
       if (m.temporal[l][d] > 1) {
         n.loop_dim[count] = static_cast<uint8_t>(d);
         n.loop_factor[count] = m.temporal[l][d];
+        n.loop_step[count] = n.tile[l][d] * (l == arch.spatial_level ? n.spatial[d] : 1);
         ++count;
       }
     }
@@ -69,6 +73,60 @@ struct Fills {
   int64_t fills = 0;     // elements written into every instance at position p
   int64_t distinct = 0;  // elements read from the parent (spatial multicast / reduction folded)
 };
+
+// Input elements one instance at position `pos` fetches when consecutive tiles of a
+// convolution's sliding window overlap (Timeloop's delta fills, NVlabs/timeloop nest analysis:
+// a fill brings only the part of the new tile the previous one did not hold). Every increment
+// of loop i above `pos` moves the tile by i's step along its dimension and rewinds the loops
+// inside it; with exact tiles (factors multiply to the bounds) all increments of loop i move
+// the tile alike, so each fetches |tile| - |tile ∩ previous tile|. Without windows this equals
+// the refetch count of count_fills; with them, a tile sliding by less than its extent keeps
+// the overlap (001 Sec. 5.4's convolutional reuse).
+int64_t sliding_window_fills(const LoopProblem& problem, const Nest& n, int pos) {
+  const std::array<int64_t, kMaxDims>& tile = n.tile[pos];
+  const int begin = n.level_begin[pos], end = n.level_begin[n.num_levels];
+  std::array<int64_t, kMaxLevels * kMaxDims + 1> outer_iterations;  // product of loops > i
+  outer_iterations[end - begin] = 1;
+  for (int i = end - 1; i >= begin; --i)
+    outer_iterations[i - begin] = outer_iterations[i - begin + 1] * n.loop_factor[i];
+  uint32_t window_dims = 0;
+  std::array<int64_t, 2> window_extent{};
+  for (int w = 0; w < problem.num_windows; ++w) {
+    const Window& win = problem.windows[w];
+    window_dims |= (1u << win.out_dim) | (1u << win.kernel_dim);
+    window_extent[w] =
+        (tile[win.out_dim] - 1) * win.stride + (tile[win.kernel_dim] - 1) * win.dilation + 1;
+  }
+  const int64_t box = problem.footprint(kInputs, tile);
+  int64_t fills = box;
+  std::array<int64_t, kMaxDims> rewind{};  // Σ (factor - 1) × step of the inner loops, per dim
+  for (int i = begin; i < end; ++i) {
+    const int d = n.loop_dim[i];
+    const int64_t events = (n.loop_factor[i] - 1) * outer_iterations[i - begin + 1];
+    int64_t kept = 1;
+    for (int w = 0; w < problem.num_windows && kept > 0; ++w) {
+      const Window& win = problem.windows[w];
+      int64_t move_out = (d == win.out_dim ? n.loop_step[i] : 0) - rewind[win.out_dim];
+      int64_t move_kernel = (d == win.kernel_dim ? n.loop_step[i] : 0) - rewind[win.kernel_dim];
+      int64_t shift = move_out * win.stride + move_kernel * win.dilation;
+      kept *= std::max<int64_t>(0, window_extent[w] - (shift < 0 ? -shift : shift));
+    }
+    for (int e = 0; e < n.num_dims && kept > 0; ++e) {
+      if (!problem.is_relevant(kInputs, e) || ((window_dims >> e) & 1u)) continue;
+      int64_t shift = (d == e ? n.loop_step[i] : 0) - rewind[e];
+      kept *= std::max<int64_t>(0, tile[e] - (shift < 0 ? -shift : shift));
+    }
+    fills += events * (box - kept);
+    rewind[d] += (n.loop_factor[i] - 1) * n.loop_step[i];
+  }
+  return fills;
+}
+
+bool exact_tiles(const LoopProblem& problem, const Nest& n, int tensor) {
+  for (int d = 0; d < n.num_dims; ++d)
+    if (problem.is_relevant(tensor, d) && n.tile[n.num_levels][d] != n.bound[d]) return false;
+  return true;
+}
 
 // Elements of `tensor` moved into position `pos` over the whole run. A tile stays resident while
 // the loops directly above it iterate over dimensions it does not depend on (temporal reuse);
@@ -85,6 +143,15 @@ Fills count_fills(const LoopProblem& problem, const Nest& n, int pos, int tensor
     }
   }
   const bool spatial_above = n.spatial_level >= pos;
+  if (reuse && tensor == kInputs && problem.num_windows > 0 && exact_tiles(problem, n, tensor)) {
+    int64_t per_instance = sliding_window_fills(problem, n, pos);
+    int64_t instances = 1, distinct_instances = 1;
+    for (int d = 0; d < n.num_dims && spatial_above; ++d) {
+      instances *= n.spatial[d];
+      if (problem.is_relevant(tensor, d)) distinct_instances *= n.spatial[d];
+    }
+    return {per_instance * instances, per_instance * distinct_instances};
+  }
   int64_t fills = 1, distinct = 1;
   uint32_t window_dims = 0;
   if (tensor == kInputs) {
