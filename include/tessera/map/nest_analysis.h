@@ -21,6 +21,9 @@ struct NestResult {
   int failing_level = -1;  // the level over capacity, when OverCapacity
   std::array<std::array<int64_t, kTensors>, kMaxLevels> reads{}, writes{};  // elements
   std::array<std::array<int64_t, kTensors>, kMaxLevels> fills{};  // elements into each level
+  // Outputs only: partial-sum updates arriving from below (MACs or the child level), the part
+  // of `writes` that is not a refill of a spilled partial sum. Timeloop's "updates".
+  std::array<int64_t, kMaxLevels> updates{};
   std::array<int64_t, kMaxLevels> footprint_bytes{};  // per instance, double buffering included
   std::array<double, kMaxLevels> level_cycles{};      // bandwidth-bound cycles per level
   std::array<double, kMaxLevels> level_energy_pj{};
