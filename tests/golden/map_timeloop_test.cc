@@ -66,7 +66,7 @@ struct Case {
   double timeloop_cycles, timeloop_utilization, timeloop_energy_pj;
 };
 
-MapArch make_case_arch(const Case& c) {
+MapArch make_case_arch(const Case& c, int64_t array_rows = 1) {
   MapArch a;
   a.name = c.name;
   a.num_levels = static_cast<int>(c.levels.size());
@@ -78,7 +78,7 @@ MapArch make_case_arch(const Case& c) {
     level.off_chip = l + 1 == a.num_levels;
   }
   a.spatial_level = c.spatial_level;
-  a.array_rows = 1;
+  a.array_rows = array_rows;
   a.array_cols = c.array_cols;
   a.fill_drain_cycles = 0;  // Timeloop's model has no systolic wavefront
   a.mac_pj = c.mac_pj;
@@ -99,10 +99,10 @@ double block_padding_pj(const Case& c) {
   return pad;
 }
 
-void check(const Case& c) {
+void check(const Case& c, int64_t array_rows = 1) {
   SCOPED_TRACE(c.name);
   LoopProblem p = parse_loop_problem(c.problem);
-  MapArch a = make_case_arch(c);
+  MapArch a = make_case_arch(c, array_rows);
   Mapping m = mapping_from_yaml(c.mapping_yaml, p, a);
   NestResult r = analyze_nest(p, a, m);
   ASSERT_TRUE(r.valid()) << validity_name(r.validity) << " at level " << r.failing_level;
@@ -274,6 +274,49 @@ TEST(MapTimeloop, Conv1dOcIc3LevelSpatial) {
          1.0,
          29638.66 + 21934.08 + 28385.28 + 44728.32 + 19750.08 + 61101.81 + 6583.36 + 196608 +
              36864 + 32768});
+}
+
+TEST(MapTimeloop, AlexNetConv1OnSimpleWeightStationary) {
+  // workspace/baseline_designs/example_designs/simple_weight_stationary/
+  // example_AlexNet_layer1_outputs/timeloop-mapper.stats.txt (1be0685): the best mapping
+  // Timeloop's mapper found for AlexNet conv1 (C3, M96, P=Q=55, R=S=11, stride 4) on a 16x16
+  // weight-stationary array of 16-bit words (tessera bytes = Timeloop words here). Per PE: a
+  // one-word register per tensor and a 192-word weight scratchpad; a 64 Ki-word global buffer
+  // (inputs only, 75.215 pJ per 4-word block); DRAM 512 pJ per 4-word block. Its mapping:
+  // pe_spad S11 R11; shared_glb M6 Q11 P55 with M16 down the rows and C3 across; DRAM Q5.
+  // 48 of 256 PEs busy. The global buffer's input fills are the whole input exactly once,
+  // because the 51-column window slides 44 columns per DRAM step (sliding-window reuse);
+  // outputs go from each PE's register straight to DRAM, reduced over C across the PEs.
+  const LevelSpec reg{"", 1, 0.009, 1};
+  Case c{"AlexNet conv1 simple-ws",
+         "conv:n=1,k=96,c=3,p=55,q=55,r=11,s=11,stride=4",
+         {{"output_activation_reg", 1, reg.pj_per_word, 1},
+          {"input_activation_reg", 1, reg.pj_per_word, 1},
+          {"weight_reg", 1, reg.pj_per_word, 1},
+          {"pe_spad", 192, 1.586, 1},
+          {"shared_glb", 65536, 75.215 / 4, 4},
+          {"DRAM", 0, 512.0 / 4, 4}},
+         4,
+         16,
+         2.2,
+         "levels:\n"
+         "  - {level: output_activation_reg, keep: [outputs]}\n"
+         "  - {level: input_activation_reg, keep: [inputs]}\n"
+         "  - {level: weight_reg, keep: [weights]}\n"
+         "  - {level: pe_spad, temporal: {S: 11, R: 11}, order: [S, R], keep: [weights]}\n"
+         "  - {level: shared_glb, temporal: {K: 6, Q: 11, P: 55}, order: [K, Q, P], "
+         "spatial_y: {K: 16}, spatial_x: {C: 3}, keep: [inputs]}\n"
+         "  - {level: DRAM, temporal: {Q: 5}}\n",
+         {{48, {{{0, 0, 0}, {0, 0, 0}, {2178000, 18150, 2196150}}}},
+          {48, {{{0, 0, 0}, {2196150, 2196150, 0}, {0, 0, 0}}}},
+          {48, {{{2196150, 2196150, 0}, {0, 0, 0}, {0, 0, 0}}}},
+          {48, {{{2196150, 3630, 0}, {0, 0, 0}, {0, 0, 0}}}},
+          {1, {{{0, 0, 0}, {6588450, 154587, 0}, {0, 0, 0}}}},
+          {1, {{{174240, 0, 0}, {154587, 0, 0}, {0, 0, 290400}}}}},
+         2196150,
+         48.0 / 256,
+         611126335.04};
+  check(c, 16);
 }
 
 // Timeloop's energy for a tessera result on a one-PE architecture: its counts in Timeloop's
