@@ -124,9 +124,11 @@ int64_t sliding_window_fills(const LoopProblem& problem, const Nest& n, int pos)
   return fills;
 }
 
-bool exact_tiles(const LoopProblem& problem, const Nest& n, int tensor) {
+// Every loop's iterations all do work: the factors of each dimension multiply to its bound (no
+// partial tile, no outer factor larger than the remainder needs).
+bool exact_tiles(const Nest& n) {
   for (int d = 0; d < n.num_dims; ++d)
-    if (problem.is_relevant(tensor, d) && n.tile[n.num_levels][d] != n.bound[d]) return false;
+    if (n.tile[n.num_levels][d] != n.bound[d]) return false;
   return true;
 }
 
@@ -149,7 +151,7 @@ Fills count_fills(const LoopProblem& problem, const Nest& n, int pos, int parent
   }
   const bool replicated = n.spatial_level >= pos;
   const bool spatial_above = replicated && n.spatial_level <= parent;
-  if (reuse && tensor == kInputs && problem.num_windows > 0 && exact_tiles(problem, n, tensor)) {
+  if (reuse && tensor == kInputs && problem.num_windows > 0 && exact_tiles(n)) {
     int64_t per_instance = sliding_window_fills(problem, n, pos);
     int64_t instances = 1, distinct_instances = 1;
     for (int d = 0; d < n.num_dims && replicated; ++d) {
@@ -158,6 +160,7 @@ Fills count_fills(const LoopProblem& problem, const Nest& n, int pos, int parent
     }
     return {per_instance * instances, per_instance * distinct_instances};
   }
+
   int64_t fills = 1, distinct = 1;
   uint32_t window_dims = 0;
   if (tensor == kInputs) {
