@@ -1,8 +1,10 @@
 // Nest analysis (Timeloop-style reuse analysis, 001 Sec. 5.4): for one mapping, the fills,
 // reads and writes of every tensor at every level, compute and bandwidth cycles, latency with
 // overlap, utilisation, energy = Σ accesses × energy per access, and EDP. Counts are exact for
-// rectangular tiles, partial tiles of non-divisible sizes included; convolution halos are
-// re-fetched per tile (no sliding-window reuse between tiles). Allocation-free.
+// rectangular tiles, partial tiles of non-divisible sizes included. Convolution inputs slide:
+// a tile fetches only what the previous one did not hold (Timeloop's delta fills; exact tilings
+// only, otherwise each tile's halo is refetched). Counts match Timeloop's reference outputs
+// (tests/golden/map_timeloop_test.cc, docs/mapper.md "Timeloop side by side"). Allocation-free.
 #pragma once
 
 #include <array>
