@@ -195,6 +195,25 @@ TEST(MapTimeloop, Conv1d2LevelWeightAndOutputStationary) {
        355.66});
 }
 
+TEST(MapTimeloop, Conv1dOc2LevelTiled) {
+  // exercises/timeloop/02-model-conv1d+oc-2level/ref-output/tiled (27850fc): K2 R3 in the 64 B
+  // buffer, K16 P16 at MainMemory.
+  check({"02 conv1d+oc 2-level tiled",
+         "conv:n=1,k=32,c=1,p=16,q=1,r=3,s=1",
+         {kBuffer2, kMain2},
+         0,
+         1,
+         kMac00,
+         "levels:\n  - {level: Buffer, temporal: {K: 2, R: 3}, order: [K, R], "
+         "keep: [weights, inputs, outputs]}\n"
+         "  - {level: MainMemory, temporal: {K: 16, P: 16}, order: [K, P]}\n",
+         {{1, {{{1536, 96, 0}, {1536, 288, 0}, {1024, 512, 1536}}}},
+          {1, {{{96, 0, 0}, {288, 0, 0}, {0, 0, 512}}}}},
+         1536,
+         1.0,
+         8069.79});
+}
+
 TEST(MapTimeloop, Conv1dOc3Level) {
   const char* nest =
       "  - {level: GlobalBuffer, temporal: {K: 16, P: 16}, order: [K, P], keep: %s}\n"
