@@ -380,12 +380,11 @@ TEST(MapTimeloop, MapperFindsAMappingAtLeastAsGood) {
   MapConstraints constraints = default_constraints(p, a);
   SearchOptions o;
   o.objective = Objective::Energy;
-  // Exhaustive (every tiling, order and bypass: ~445,000 evaluations, ~0.2 s) and genetic
-  // (10,000) find Timeloop's optimum (tessera's exhaustive picks the same tiles and bypasses with
-  // r outside p, which costs the same). The MIP does not: it over-approximates a conv window as
-  // p x r inputs (48 for P16 R3 instead of 18), so the 64 B register file cannot hold that tile
-  // in its capacity rows; it settles for P8 R3 with the global buffer keeping everything, 1.10x
-  // the energy. Pinned as a known gap of the MIP on windows in tiny buffers.
+  // Exhaustive (every tiling, order and bypass: ~445,000 evaluations, ~1 s) , genetic (10,000)
+  // and MIP (~270 evaluations) all find Timeloop's optimum (tessera's exhaustive picks the same
+  // tiles and bypasses with r outside p, which costs the same). The MIP found it only after
+  // it learnt to retry with optimistic buffer shares: it counts a window as p x r inputs (48
+  // for P16 R3 instead of 18), which overflowed the 64 B register file's inputs share.
   for (const char* mapper : {"exhaustive", "genetic", "mip"}) {
     MapperResult best = map_problem(p, a, constraints, mapper, o);
     ASSERT_TRUE(best.found) << mapper;
@@ -397,10 +396,6 @@ TEST(MapTimeloop, MapperFindsAMappingAtLeastAsGood) {
         their_cost.energy_pj, ours_in_timeloop_pj, timeloop_best_pj, best.best_cost.cycles);
     std::printf("%s", format_loop_nest(p, a, best.best).c_str());
     EXPECT_DOUBLE_EQ(best.best_cost.cycles, 1536);
-    if (std::string(mapper) == "mip") {
-      EXPECT_NEAR(best.best_cost.energy_pj / their_cost.energy_pj, 1.10, 0.01);
-      continue;
-    }
     EXPECT_LE(best.best_cost.energy_pj, their_cost.energy_pj * (1 + 1e-9)) << mapper;
     EXPECT_LE(ours_in_timeloop_pj, timeloop_best_pj + 0.1) << mapper;
   }
@@ -459,8 +454,8 @@ TEST(MapTimeloop, MapperOnAlexNetConv1) {
     if (std::string(mapper) == "mip") {
       // The MIP keeps each weight in its register across Q (weight stationary in the PE) and
       // lets the global buffer hold the partial sums, which its log-linearised traffic model
-      // prices far below what the nest analysis then counts: 2.97x Timeloop's energy. Pinned.
-      EXPECT_NEAR(best.best_cost.energy_pj / their_cost.energy_pj, 2.97, 0.05);
+      // prices far below what the nest analysis then counts: 2.94x Timeloop's energy. Pinned.
+      EXPECT_NEAR(best.best_cost.energy_pj / their_cost.energy_pj, 2.94, 0.05);
       continue;
     }
     // Genetic (40,000 evaluations, ~0.05 s) matches Timeloop's best energy with another
