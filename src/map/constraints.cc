@@ -208,6 +208,7 @@ MapConstraints apply_constraints_yaml(const std::string& text, const LoopProblem
                             : throw Error("constraint dataflow: '" + df + "' is not ws, os or is");
     c = default_constraints(p, arch, flow);
   }
+  std::array<uint8_t, kMaxLevels> user_keep{}, user_bypass{};
   for (const auto& kv : root) {
     std::string key = kv.first.as<std::string>();
     if (key == "dataflow") continue;
@@ -232,11 +233,17 @@ MapConstraints apply_constraints_yaml(const std::string& text, const LoopProblem
           std::string where = "levels." + name + "." + k;
           if (k == "temporal")
             read_factors(item.second, p, where, c.fixed_temporal[l]);
-          else if (k == "keep")
-            c.keep_forced[l] |= read_tensors(item.second, where);
-          else if (k == "bypass")
-            c.bypass_forced[l] |= read_tensors(item.second, where);
-          else if (k == "dims")
+          else if (k == "keep" || k == "bypass") {
+            // The user's keep or bypass overrides the dataflow's default for that tensor (a
+            // register file that Timeloop's spec lets keep every tensor); both at one level is
+            // still a contradiction, reported below.
+            const uint8_t tensors = read_tensors(item.second, where);
+            (k == "keep" ? user_keep : user_bypass)[l] |= tensors;
+            uint8_t& set = k == "keep" ? c.keep_forced[l] : c.bypass_forced[l];
+            uint8_t& clear = k == "keep" ? c.bypass_forced[l] : c.keep_forced[l];
+            set |= tensors;
+            clear = static_cast<uint8_t>(clear & ~tensors);
+          } else if (k == "dims")
             c.temporal_dims[l] = read_dims(item.second, p, where);
           else
             throw Error("constraint " + where + ": unknown key (temporal, keep, bypass, dims)");
@@ -248,6 +255,10 @@ MapConstraints apply_constraints_yaml(const std::string& text, const LoopProblem
                   "spatial_y_factors, levels)");
     }
   }
+  for (int l = 0; l < arch.num_levels; ++l)
+    if (user_keep[l] & user_bypass[l])
+      throw Error(fmt::format("constraint levels.{}: a tensor is both kept and bypassed",
+                              arch.levels[l].name));
   validate_constraints(p, arch, c);
   return c;
 }

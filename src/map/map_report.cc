@@ -55,6 +55,7 @@ nlohmann::json nest_json(const LoopProblem& problem, const MapArch& arch, const 
       lv["writes"][name] = r.writes[l][t];
       lv["fills"][name] = r.fills[l][t];
     }
+    lv["updates"]["outputs"] = r.updates[l];
     levels.push_back(lv);
   }
   j["levels"] = levels;

@@ -33,6 +33,9 @@ struct Nest {
   // Non-unit temporal loops of every level, inner→outer, flattened by level.
   std::array<uint8_t, kMaxLevels * kMaxDims> loop_dim{};
   std::array<int64_t, kMaxLevels * kMaxDims> loop_factor{};
+  // Extent of the loop's dim below it (spatial fan-out included): one iteration moves the
+  // tiles underneath by this much.
+  std::array<int64_t, kMaxLevels * kMaxDims> loop_step{};
   std::array<int, kMaxLevels + 1> level_begin{};  // loops of level l: [begin[l], begin[l+1])
 };
 
@@ -58,6 +61,7 @@ void build_nest(const LoopProblem& problem, const MapArch& arch, const Mapping& 
       if (m.temporal[l][d] > 1) {
         n.loop_dim[count] = static_cast<uint8_t>(d);
         n.loop_factor[count] = m.temporal[l][d];
+        n.loop_step[count] = n.tile[l][d] * (l == arch.spatial_level ? n.spatial[d] : 1);
         ++count;
       }
     }
@@ -70,11 +74,72 @@ struct Fills {
   int64_t distinct = 0;  // elements read from the parent (spatial multicast / reduction folded)
 };
 
+// Input elements one instance at position `pos` fetches when consecutive tiles of a
+// convolution's sliding window overlap: a fill brings only the part of the new tile the previous
+// one did not hold. Every increment of loop i above `pos` moves the tile by i's step along its
+// dimension. As Timeloop counts it (reference outputs of Accelergy-Project/
+// timeloop-accelergy-exercises, exercises/timeloop/01, 03, 04 at 27850fc), the overlap is kept
+// only when no loop inside i that the inputs depend on rewinds at that increment; a rewound
+// tile is fetched whole even where it overlaps the last one. With exact tiles (factors multiply
+// to the bounds) all increments of loop i move the tile alike. Without windows this equals the
+// refetch count of count_fills (a step along a dimension moves the tile past its extent).
+int64_t sliding_window_fills(const LoopProblem& problem, const Nest& n, int pos) {
+  const std::array<int64_t, kMaxDims>& tile = n.tile[pos];
+  const int begin = n.level_begin[pos], end = n.level_begin[n.num_levels];
+  std::array<int64_t, kMaxLevels * kMaxDims + 1> outer_iterations;  // product of loops > i
+  outer_iterations[end - begin] = 1;
+  for (int i = end - 1; i >= begin; --i)
+    outer_iterations[i - begin] = outer_iterations[i - begin + 1] * n.loop_factor[i];
+  uint32_t window_dims = 0;
+  std::array<int64_t, 2> window_extent{};
+  for (int w = 0; w < problem.num_windows; ++w) {
+    const Window& win = problem.windows[w];
+    window_dims |= (1u << win.out_dim) | (1u << win.kernel_dim);
+    window_extent[w] =
+        (tile[win.out_dim] - 1) * win.stride + (tile[win.kernel_dim] - 1) * win.dilation + 1;
+  }
+  const int64_t box = problem.footprint(kInputs, tile);
+  int64_t fills = box;
+  bool rewinds = false;  // a loop inside the current one moves the inputs
+  for (int i = begin; i < end; ++i) {
+    const int d = n.loop_dim[i];
+    const int64_t events = (n.loop_factor[i] - 1) * outer_iterations[i - begin + 1];
+    const bool relevant = problem.is_relevant(kInputs, d);
+    int64_t kept = 0;
+    if (!rewinds) {
+      kept = box;
+      for (int w = 0; w < problem.num_windows; ++w) {
+        const Window& win = problem.windows[w];
+        int64_t shift = d == win.out_dim      ? n.loop_step[i] * win.stride
+                        : d == win.kernel_dim ? n.loop_step[i] * win.dilation
+                                              : 0;
+        kept = kept / window_extent[w] * std::max<int64_t>(0, window_extent[w] - shift);
+      }
+      // A step along any other dimension the inputs depend on moves the tile past its extent.
+      if (relevant && !((window_dims >> d) & 1u)) kept = 0;
+    }
+    fills += events * (box - kept);
+    rewinds = rewinds || relevant;
+  }
+  return fills;
+}
+
+// Every loop's iterations all do work: the factors of each dimension multiply to its bound (no
+// partial tile, no outer factor larger than the remainder needs).
+bool exact_tiles(const Nest& n) {
+  for (int d = 0; d < n.num_dims; ++d)
+    if (n.tile[n.num_levels][d] != n.bound[d]) return false;
+  return true;
+}
+
 // Elements of `tensor` moved into position `pos` over the whole run. A tile stays resident while
 // the loops directly above it iterate over dimensions it does not depend on (temporal reuse);
 // every other loop above refetches it. Summed over tiles, a relevant dimension contributes its
 // full bound (partial tiles included) and a sliding window contributes the exact halo sum.
-Fills count_fills(const LoopProblem& problem, const Nest& n, int pos, int tensor, bool reuse) {
+// `parent` is the level the fills come from: multicast and spatial reduction fold the parent's
+// side only when the array's fan-out lies between it and `pos`.
+Fills count_fills(const LoopProblem& problem, const Nest& n, int pos, int parent, int tensor,
+                  bool reuse) {
   std::array<int64_t, kMaxDims> skipped;
   skipped.fill(1);
   if (reuse) {
@@ -84,7 +149,18 @@ Fills count_fills(const LoopProblem& problem, const Nest& n, int pos, int tensor
       skipped[d] *= n.loop_factor[i];
     }
   }
-  const bool spatial_above = n.spatial_level >= pos;
+  const bool replicated = n.spatial_level >= pos;
+  const bool spatial_above = replicated && n.spatial_level <= parent;
+  if (reuse && tensor == kInputs && problem.num_windows > 0 && exact_tiles(n)) {
+    int64_t per_instance = sliding_window_fills(problem, n, pos);
+    int64_t instances = 1, distinct_instances = 1;
+    for (int d = 0; d < n.num_dims && replicated; ++d) {
+      instances *= n.spatial[d];
+      if (problem.is_relevant(tensor, d) || !spatial_above) distinct_instances *= n.spatial[d];
+    }
+    return {per_instance * instances, per_instance * distinct_instances};
+  }
+
   int64_t fills = 1, distinct = 1;
   uint32_t window_dims = 0;
   if (tensor == kInputs) {
@@ -112,6 +188,15 @@ Fills count_fills(const LoopProblem& problem, const Nest& n, int pos, int tensor
     distinct *= ceil_div(n.bound[d], std::min(folded, n.bound[d]));
   }
   return {fills, distinct};
+}
+
+// Output elements one level's instances start from zero: the tensor once, times the spatial
+// copies of each partial sum when the level sits below a fan-out that reduces over them.
+int64_t first_touches(const LoopProblem& problem, const Nest& n, int level) {
+  int64_t copies = 1;
+  for (int d = 0; d < n.num_dims && level < n.spatial_level; ++d)
+    if (!problem.is_relevant(kOutputs, d)) copies *= n.spatial[d];
+  return problem.tensor_size(kOutputs) * copies;
 }
 
 // Array steps along one dimension, partial tiles included: loops inner→outer are the temporal
@@ -229,22 +314,24 @@ void analyze_nest(const LoopProblem& problem, const MapArch& arch, const Mapping
   build_nest(problem, arch, m, n);
   const int top = arch.num_levels - 1;
   for (int t = 0; t < kTensors; ++t) {
-    const int64_t size = problem.tensor_size(t);
     int prev = -1;
     for (int l = 0; l < arch.num_levels; ++l) {
       if (l != top && !m.keeps(l, t)) continue;
       // The MACs fetch every operand (no latch); storage levels keep tiles across reuse loops.
-      Fills f = count_fills(problem, n, prev + 1, t, prev >= 0);
+      Fills f = count_fills(problem, n, prev + 1, l, t, prev >= 0);
       if (prev >= 0) r.fills[prev][t] = f.fills;
       if (t != kOutputs) {
         r.reads[l][t] += f.distinct;
         if (prev >= 0) r.writes[prev][t] += f.fills;
       } else {
+        // The first update of each partial sum in each instance starts from zero (no read):
+        // below the fan-out, every PE a spatial reduction spans starts its own copy.
         r.writes[l][t] += f.distinct;
-        r.reads[l][t] += std::max<int64_t>(0, f.distinct - size);
+        r.updates[l] += f.distinct;
+        r.reads[l][t] += std::max<int64_t>(0, f.distinct - first_touches(problem, n, l));
         if (prev >= 0) {
           r.reads[prev][t] += f.fills;
-          r.writes[prev][t] += std::max<int64_t>(0, f.fills - size);
+          r.writes[prev][t] += std::max<int64_t>(0, f.fills - first_touches(problem, n, prev));
         }
       }
       prev = l;

@@ -1,8 +1,10 @@
 // Nest analysis (Timeloop-style reuse analysis, 001 Sec. 5.4): for one mapping, the fills,
 // reads and writes of every tensor at every level, compute and bandwidth cycles, latency with
 // overlap, utilisation, energy = Σ accesses × energy per access, and EDP. Counts are exact for
-// rectangular tiles, partial tiles of non-divisible sizes included; convolution halos are
-// re-fetched per tile (no sliding-window reuse between tiles). Allocation-free.
+// rectangular tiles, partial tiles of non-divisible sizes included. Convolution inputs slide:
+// a tile fetches only what the previous one did not hold (Timeloop's delta fills; exact tilings
+// only, otherwise each tile's halo is refetched). Counts match Timeloop's reference outputs
+// (tests/golden/map_timeloop_test.cc, docs/mapper.md "Timeloop side by side"). Allocation-free.
 #pragma once
 
 #include <array>
@@ -21,6 +23,9 @@ struct NestResult {
   int failing_level = -1;  // the level over capacity, when OverCapacity
   std::array<std::array<int64_t, kTensors>, kMaxLevels> reads{}, writes{};  // elements
   std::array<std::array<int64_t, kTensors>, kMaxLevels> fills{};  // elements into each level
+  // Outputs only: partial-sum updates arriving from below (MACs or the child level), the part
+  // of `writes` that is not a refill of a spilled partial sum. Timeloop's "updates".
+  std::array<int64_t, kMaxLevels> updates{};
   std::array<int64_t, kMaxLevels> footprint_bytes{};  // per instance, double buffering included
   std::array<double, kMaxLevels> level_cycles{};      // bandwidth-bound cycles per level
   std::array<double, kMaxLevels> level_energy_pj{};
