@@ -9,10 +9,13 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <set>
 
 #include "run/blocks.h"
+#include "run/einsum_views.h"
 #include "run/fused.h"
+#include "run/onnx_statics.h"
 #include "run/plan_memory.h"
 #include "tessera/core/error.h"
 #include "tessera/run/backend.h"
@@ -86,6 +89,11 @@ bool node_supported(const Node& n) {
     case OpKind::Concat:
     case OpKind::Embedding:
     case OpKind::ReduceMean:
+    case OpKind::Gather:
+    case OpKind::Split:
+    case OpKind::Expand:
+    case OpKind::Cast:
+    case OpKind::Where:
       return true;
     default:
       return is_unary_kind(n.kind) || is_binary_kind(n.kind);
@@ -104,6 +112,14 @@ class PlanBuilder {
     plan_.weights_ = o_.weights ? o_.weights : std::make_shared<WeightStore>(o_.seed);
     plan_.stats_.threads = plan_.threads_;
     plan_.tensor_data_.assign(g.tensors.size(), nullptr);
+    // An imported model run with its own file: read the operands the graph IR does not keep.
+    auto source = g.config.find("source");
+    if (!plan_.weights_->onnx_file().empty() && source != g.config.end() &&
+        source->second == "onnx") {
+      onnx_holder_ = read_onnx_statics(plan_.weights_->onnx_file(), g);
+      onnx_ = onnx_holder_.get();
+      statics_ = onnx_->evaluate(g);
+    }
     choose_blocks();
     for (size_t i = 0; i < g.nodes.size(); ++i)
       if (!covered_.count(static_cast<NodeId>(i)) && !node_supported(g.nodes[i]))
@@ -152,14 +168,27 @@ class PlanBuilder {
   bool from_file(TensorId t) const {
     const model::Tensor& tensor = plan_.graph_.tensor(t);
     return tensor.tensor_class == model::TensorClass::Constant &&
-           plan_.weights_->loaded_values(tensor.name, tensor.elements()) != nullptr;
+           (plan_.weights_->loaded_values(tensor.name, tensor.elements()) != nullptr ||
+            static_values(tensor) != nullptr);
+  }
+  // A constant's values evaluated from the ONNX file (masks built by Trilu, Gather indices).
+  const StaticValue* static_values(const model::Tensor& tensor) const {
+    auto it = statics_.find(tensor.name);
+    return it != statics_.end() && static_cast<int64_t>(it->second.data.size()) == tensor.elements()
+               ? &it->second
+               : nullptr;
   }
   bool scale_chain_from_file(const AttentionBlock& b) const {
     for (NodeId id : b.nodes) {
       const Node& n = plan_.graph_.nodes[static_cast<size_t>(id)];
-      if (n.role == model::Role::AttentionScale)
+      if (n.role == model::Role::AttentionScale) {
         for (TensorId t : n.inputs)
           if (from_file(t)) return true;
+        // The fused kernel scales by 1/sqrt(d_k); a file with another factor runs op by op.
+        std::optional<double> c = file_scale(n);
+        double expected = scale_factor(plan_.graph_, n);
+        if (c && std::fabs(*c - expected) > 1e-6 * std::fabs(expected)) return true;
+      }
     }
     return false;
   }
@@ -255,13 +284,21 @@ class PlanBuilder {
         step.run = [=] { softmax_rows(plan->data(in[0]), plan->data(out), rows, cols, threads); };
         break;
       }
-      case OpKind::Reshape:
+      case OpKind::Reshape: {
+        if (std::optional<EinsumView> v = einsum_layout(n)) {
+          Dims xd = v->in_dims;
+          std::vector<int64_t> perm = v->permutation;
+          step.run = [=] { transpose(plan->data(in[0]), xd, perm, plan->data(out), threads); };
+          break;
+        }
         aliases_.emplace_back(out, in[0]);
         step.run = [] {};
         break;
+      }
       case OpKind::Transpose: {
         Dims xd = dims_of(g, in[0]);
-        std::vector<int64_t> perm = permutation_of(g, n);
+        std::vector<int64_t> perm = file_permutation(n);
+        if (perm.empty()) perm = permutation_of(g, n);
         step.run = [=] { transpose(plan->data(in[0]), xd, perm, plan->data(out), threads); };
         break;
       }
@@ -277,16 +314,69 @@ class PlanBuilder {
         break;
       }
       case OpKind::Slice: {
-        // Slices in zoo graphs start at 0 (BERT's pooler takes the first token).
-        const model::Shape& xs = g.tensor(in[0]).shape;
-        size_t axis =
-            static_cast<size_t>(n.axis < 0 ? n.axis + static_cast<int64_t>(xs.size()) : n.axis);
-        int64_t outer = 1;
-        for (size_t i = 0; i < axis && i < xs.size(); ++i) outer *= xs[i];
-        int64_t in_per = g.tensor(in[0]).elements() / outer,
-                out_per = g.tensor(out).elements() / outer;
+        Dims xd = dims_of(g, in[0]), od = dims_of(g, out), starts, steps;
+        if (!slice_operands(n, xd, starts, steps)) {
+          // Zoo graphs (no file): slices start at 0 (BERT's pooler takes the first token).
+          starts.assign(xd.size(), 0);
+          steps.assign(xd.size(), 1);
+        }
         step.run = [=] {
-          slice_leading(plan->data(in[0]), outer, in_per, out_per, plan->data(out));
+          slice_strided(plan->data(in[0]), xd, starts, steps, plan->data(out), od, threads);
+        };
+        break;
+      }
+      case OpKind::Split: {
+        Dims xd = dims_of(g, in[0]);
+        size_t axis = split_axis(n);
+        std::vector<TensorId> outs = n.outputs;
+        std::vector<Dims> ods;
+        std::vector<Dims> starts;
+        int64_t offset = 0;
+        for (TensorId t : outs) {
+          ods.push_back(dims_of(g, t));
+          Dims start(xd.size(), 0);
+          start[axis] = offset;
+          offset += ods.back()[axis];
+          starts.push_back(start);
+        }
+        if (offset != xd[axis])
+          throw Error("node '" + n.name + "' (split): outputs do not add up to the input");
+        Dims steps(xd.size(), 1);
+        step.run = [=] {
+          for (size_t k = 0; k < outs.size(); ++k)
+            slice_strided(plan->data(in[0]), xd, starts[k], steps, plan->data(outs[k]), ods[k],
+                          threads);
+        };
+        add_step(std::move(step), in, outs);
+        return;
+      }
+      case OpKind::Gather: {
+        Dims xd = dims_of(g, in[0]);
+        int64_t axis = n.axis, count = g.tensor(in[1]).elements();
+        step.run = [=] {
+          gather_axis(plan->data(in[0]), xd, axis, plan->data(in[1]), count, plan->data(out),
+                      threads);
+        };
+        break;
+      }
+      case OpKind::Expand: {
+        Dims xd = dims_of(g, in[0]), od = dims_of(g, out);
+        step.run = [=] { broadcast_to(plan->data(in[0]), xd, plan->data(out), od, threads); };
+        break;
+      }
+      case OpKind::Cast: {
+        int64_t count = g.tensor(out).elements();
+        CastTarget target = cast_target(n);
+        step.run = [=] { cast_values(plan->data(in[0]), plan->data(out), count, target, threads); };
+        break;
+      }
+      case OpKind::Where: {
+        if (in.size() != 3) throw Error("node '" + n.name + "' (where) needs 3 inputs");
+        Dims cd = dims_of(g, in[0]), ad = dims_of(g, in[1]), bd = dims_of(g, in[2]),
+             od = dims_of(g, out);
+        step.run = [=] {
+          where_select(plan->data(in[0]), cd, plan->data(in[1]), ad, plan->data(in[2]), bd,
+                       plan->data(out), od, threads);
         };
         break;
       }
@@ -316,7 +406,7 @@ class PlanBuilder {
         if (is_unary_kind(n.kind)) {
           OpKind kind = n.kind;
           int64_t count = g.tensor(out).elements();
-          float scale = kind == OpKind::Scale ? scale_factor(g, n) : 1.0f;
+          float scale = kind == OpKind::Scale ? scale_of(n) : 1.0f;
           step.run = [=] {
             unary(kind, plan->data(in[0]), plan->data(out), count, scale, threads);
           };
@@ -330,6 +420,144 @@ class PlanBuilder {
         }
     }
     add_step(std::move(step), in, {out});
+  }
+
+  const OnnxNodeInfo* onnx_node(const Node& n) const {
+    if (!onnx_) return nullptr;
+    const OnnxNodeInfo* info = onnx_->node(n.name);
+    return info && info->op_type == n.source_op ? info : nullptr;
+  }
+  std::vector<int64_t> static_ints(const OnnxNodeInfo& info, size_t input) const {
+    std::vector<int64_t> out;
+    if (input >= info.inputs.size() || info.inputs[input].empty()) return out;
+    auto it = statics_.find(info.inputs[input]);
+    if (it == statics_.end())
+      throw Error("node operand '" + info.inputs[input] +
+                  "' is computed at run time; the cpu backend needs it static");
+    for (double x : it->second.data) out.push_back(static_cast<int64_t>(x));
+    return out;
+  }
+
+  // ONNX Slice operands (inputs since opset 10, attributes before) as a start and a step per
+  // axis; false when the graph has no ONNX node to read them from.
+  bool slice_operands(const Node& n, const Dims& xd, Dims& starts, Dims& steps) const {
+    const OnnxNodeInfo* info = onnx_node(n);
+    if (!info) return false;
+    size_t rank = xd.size();
+    std::vector<int64_t> s, axes, st;
+    if (info->inputs.size() >= 3) {
+      s = static_ints(*info, 1);
+      axes = static_ints(*info, 3);
+      st = static_ints(*info, 4);
+    } else {
+      auto get = [&](const char* k) {
+        auto it = info->ints.find(k);
+        return it == info->ints.end() ? std::vector<int64_t>{} : it->second;
+      };
+      s = get("starts");
+      axes = get("axes");
+    }
+    if (axes.empty())
+      for (size_t i = 0; i < s.size(); ++i) axes.push_back(static_cast<int64_t>(i));
+    starts.assign(rank, 0);
+    steps.assign(rank, 1);
+    for (size_t k = 0; k < axes.size() && k < s.size(); ++k) {
+      int64_t a = axes[k] < 0 ? axes[k] + static_cast<int64_t>(rank) : axes[k];
+      if (a < 0 || a >= static_cast<int64_t>(rank))
+        throw Error("node '" + n.name + "' (slice): axis " + std::to_string(axes[k]) +
+                    " is out of range");
+      int64_t d = xd[static_cast<size_t>(a)], step = k < st.size() ? st[k] : 1;
+      if (step == 0) throw Error("node '" + n.name + "' (slice): step 0");
+      int64_t start = s[k] < 0 ? s[k] + d : s[k];
+      start = step > 0 ? std::clamp<int64_t>(start, 0, d) : std::clamp<int64_t>(start, 0, d - 1);
+      starts[static_cast<size_t>(a)] = start;
+      steps[static_cast<size_t>(a)] = step;
+    }
+    return true;
+  }
+
+  // The split axis: the ONNX attribute when known, else the one axis where outputs differ.
+  size_t split_axis(const Node& n) const {
+    const Graph& g = plan_.graph_;
+    const Dims& xd = g.tensor(n.inputs[0]).shape;
+    int64_t rank = static_cast<int64_t>(xd.size());
+    if (const OnnxNodeInfo* info = onnx_node(n)) {
+      auto it = info->ints.find("axis");
+      int64_t a = it == info->ints.end() || it->second.empty() ? 0 : it->second[0];
+      if (a < 0) a += rank;
+      if (a >= 0 && a < rank) return static_cast<size_t>(a);
+    }
+    for (TensorId t : n.outputs) {
+      const Dims& od = g.tensor(t).shape;
+      for (size_t i = 0; i < xd.size() && od.size() == xd.size(); ++i)
+        if (od[i] != xd[i]) return i;
+    }
+    return 0;
+  }
+
+  // The factor of a Scale node: the file's scalar (x * c or x / c) when the graph comes from an
+  // ONNX file, else attention's 1/sqrt(d_k) (zoo graphs fold no other constant into a Scale).
+  float scale_of(const Node& n) const {
+    if (std::optional<double> c = file_scale(n)) return static_cast<float>(*c);
+    return scale_factor(plan_.graph_, n);
+  }
+  std::optional<double> file_scale(const Node& n) const {
+    const OnnxNodeInfo* info = onnx_node(n);
+    if (!info || info->inputs.size() != 2) return std::nullopt;
+    for (size_t side = 0; side < 2; ++side) {
+      auto it = statics_.find(info->inputs[side]);
+      if (it == statics_.end() || it->second.data.size() != 1) continue;
+      double c = it->second.data[0];
+      if (info->op_type == "Mul") return c;
+      if (info->op_type == "Div" && side == 1) return 1.0 / c;
+    }
+    return std::nullopt;
+  }
+
+  // Views the importer made around an Einsum ("<einsum>/a", "/b", "/out") that must move data:
+  // null for plain reshapes (identity permutation or not an Einsum view).
+  std::optional<EinsumView> einsum_layout(const Node& n) const {
+    if (!onnx_ || n.source_op != "Einsum") return std::nullopt;
+    size_t slash = n.name.rfind('/');
+    if (slash == std::string::npos) return std::nullopt;
+    const OnnxNodeInfo* info = onnx_->node(n.name.substr(0, slash));
+    if (!info || info->op_type != "Einsum" || info->inputs.size() != 2 || info->outputs.empty() ||
+        !info->strings.count("equation"))
+      return std::nullopt;
+    const std::vector<int64_t>* a = onnx_->shape(info->inputs[0]);
+    const std::vector<int64_t>* b = onnx_->shape(info->inputs[1]);
+    const std::vector<int64_t>* o = onnx_->shape(info->outputs[0]);
+    if (!a || !b || !o) return std::nullopt;
+    std::optional<EinsumView> v =
+        einsum_view(info->strings.at("equation"), n.name.substr(slash), *a, *b, *o);
+    if (!v)
+      throw Error("node '" + n.name + "': einsum '" + info->strings.at("equation") +
+                  "' has a layout the cpu backend cannot run");
+    for (size_t i = 0; i < v->permutation.size(); ++i)
+      if (v->permutation[i] != static_cast<int64_t>(i)) return v;
+    return std::nullopt;
+  }
+
+  // ONNX Transpose's perm (default: reversed axes); empty without a file node. Inferring the
+  // order from shapes is ambiguous when sizes repeat (seq = head size).
+  std::vector<int64_t> file_permutation(const Node& n) const {
+    const OnnxNodeInfo* info = onnx_node(n);
+    if (!info || info->op_type != "Transpose") return {};
+    auto it = info->ints.find("perm");
+    if (it != info->ints.end()) return it->second;
+    std::vector<int64_t> reversed;
+    for (size_t i = plan_.graph_.tensor(n.inputs[0]).shape.size(); i-- > 0;)
+      reversed.push_back(static_cast<int64_t>(i));
+    return reversed;
+  }
+
+  CastTarget cast_target(const Node& n) const {
+    const OnnxNodeInfo* info = onnx_node(n);
+    if (!info || !info->ints.count("to") || info->ints.at("to").empty()) return CastTarget::Float;
+    int64_t to = info->ints.at("to")[0];
+    if (to == 9) return CastTarget::Bool;
+    bool is_float = to == 1 || to == 10 || to == 11 || to == 16;
+    return is_float ? CastTarget::Float : CastTarget::Integer;
   }
 
   void add_attention_step(const AttentionBlock& b) {
@@ -467,8 +695,13 @@ class PlanBuilder {
         tensor.tensor_class == model::TensorClass::Constant
             ? plan_.weights_->loaded_values(tensor.name, tensor.elements())
             : nullptr;
+    const StaticValue* computed =
+        tensor.tensor_class == model::TensorClass::Constant ? static_values(tensor) : nullptr;
     if (from_file) {
       values = *from_file;  // an ONNX initializer the importer kept as a constant
+    } else if (computed) {
+      for (size_t i = 0; i < values.size(); ++i)
+        values[i] = static_cast<float>(computed->data[i]);  // evaluated from the file's nodes
     } else if (tensor.tensor_class == model::TensorClass::Constant) {
       // Constants (masks, scale factors) are 1: neutral for a mask added before a softmax
       // and for a multiply/divide; their real values are not part of the graph IR. The zoo's
@@ -497,6 +730,9 @@ class PlanBuilder {
 
   Plan& plan_;
   const PrepareOptions& o_;
+  std::shared_ptr<const OnnxStatics> onnx_holder_;
+  const OnnxStatics* onnx_ = nullptr;
+  std::map<std::string, StaticValue> statics_;
   std::set<NodeId> covered_;
   std::vector<AttentionBlock> attention_;
   std::vector<FfnBlock> ffn_;
