@@ -142,6 +142,7 @@ class PlanBuilder {
       }
     if (o.ffn_split)
       for (FfnBlock& b : find_ffn_blocks(g)) {
+        if (has_tanh_gelu(b.nodes)) continue;  // the split kernel applies the erf form
         for (NodeId n : b.nodes) covered_.insert(n);
         ffn_.push_back(std::move(b));
       }
@@ -161,6 +162,15 @@ class PlanBuilder {
       covered_.insert(static_cast<NodeId>(i));
       causal_softmax_[next[0]] = static_cast<NodeId>(i);
     }
+  }
+
+  bool is_tanh_gelu(const Node& n) const {
+    return n.kind == OpKind::Gelu && onnx_ && onnx_->has_ancestor(n.name, "Tanh", 3);
+  }
+  bool has_tanh_gelu(const std::vector<NodeId>& nodes) const {
+    for (NodeId id : nodes)
+      if (is_tanh_gelu(plan_.graph_.nodes[static_cast<size_t>(id)])) return true;
+    return false;
   }
 
   // Constants are neutral (1) unless a weights file supplies them (ONNX initializers); then a
@@ -403,7 +413,10 @@ class PlanBuilder {
         break;
       }
       default:
-        if (is_unary_kind(n.kind)) {
+        if (is_tanh_gelu(n)) {
+          int64_t count = g.tensor(out).elements();  // the exporter's tanh form, as written
+          step.run = [=] { gelu_tanh(plan->data(in[0]), plan->data(out), count, threads); };
+        } else if (is_unary_kind(n.kind)) {
           OpKind kind = n.kind;
           int64_t count = g.tensor(out).elements();
           float scale = kind == OpKind::Scale ? scale_of(n) : 1.0f;

@@ -290,7 +290,10 @@ OnnxStatics::OnnxStatics(std::vector<std::pair<std::string, OnnxNodeInfo>> nodes
                          std::map<std::string, StaticValue> constants,
                          std::map<std::string, std::vector<int64_t>> shapes)
     : nodes_(std::move(nodes)), constants_(std::move(constants)), shapes_(std::move(shapes)) {
-  for (size_t i = 0; i < nodes_.size(); ++i) index_[nodes_[i].first] = i;
+  for (size_t i = 0; i < nodes_.size(); ++i) {
+    index_[nodes_[i].first] = i;
+    for (const std::string& out : nodes_[i].second.outputs) producer_[out] = i;
+  }
 }
 
 std::map<std::string, StaticValue> OnnxStatics::evaluate(const model::Graph& graph) const {
@@ -317,5 +320,20 @@ namespace tessera::run {
 const std::vector<int64_t>* OnnxStatics::shape(const std::string& value) const {
   auto it = shapes_.find(value);
   return it == shapes_.end() ? nullptr : &it->second;
+}
+}  // namespace tessera::run
+
+namespace tessera::run {
+bool OnnxStatics::has_ancestor(const std::string& node, const std::string& op_type,
+                               int depth) const {
+  auto it = index_.find(node);
+  if (it == index_.end() || depth <= 0) return false;
+  for (const std::string& in : nodes_[it->second].second.inputs) {
+    auto p = producer_.find(in);
+    if (p == producer_.end()) continue;
+    const auto& [name, info] = nodes_[p->second];
+    if (info.op_type == op_type || has_ancestor(name, op_type, depth - 1)) return true;
+  }
+  return false;
 }
 }  // namespace tessera::run

@@ -43,12 +43,16 @@ class OnnxStatics {
   // Every value computable from constants and the graph's shapes, by name.
   std::map<std::string, StaticValue> evaluate(const model::Graph& graph) const;
   const OnnxNodeInfo* node(const std::string& name) const;
+  // Whether a node of `op_type` feeds `node` within `depth` producer hops (the tanh form of a
+  // GELU the importer fused into one op).
+  bool has_ancestor(const std::string& node, const std::string& op_type, int depth) const;
   // A value's shape after dimension binding and shape inference; null when unknown.
   const std::vector<int64_t>* shape(const std::string& value) const;
 
  private:
   std::vector<std::pair<std::string, OnnxNodeInfo>> nodes_;
   std::map<std::string, size_t> index_;
+  std::map<std::string, size_t> producer_;  // value name -> node index
   std::map<std::string, StaticValue> constants_;
   std::map<std::string, std::vector<int64_t>> shapes_;
 };

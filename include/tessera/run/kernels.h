@@ -33,6 +33,8 @@ void layernorm_rows(const float* x, const float* gamma, const float* beta, float
 // Sqrt, Identity, Scale with `scale`). Throws for kinds that are not unary.
 void unary(model::OpKind kind, const float* x, float* y, int64_t count, float scale, int threads);
 bool is_unary_kind(model::OpKind kind);
+// GELU's tanh approximation (GPT-2, PyTorch approximate="tanh"); unary's Gelu is the erf form.
+void gelu_tanh(const float* x, float* y, int64_t count, int threads);
 
 // Binary elementwise op with numpy broadcasting (Add, Sub, Mul, Div, Pow).
 void binary(model::OpKind kind, const float* a, const Dims& a_dims, const float* b,

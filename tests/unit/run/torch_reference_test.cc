@@ -50,8 +50,10 @@ class TorchReference : public ::testing::Test {
 
   // Runs NAME.onnx on the reference input; returns the largest relative error over its outputs
   // (max |tessera - torch| / max |torch| per output tensor).
+  // `fused_steps` (when given) gets the number of fused NLP-Opt steps of the plan.
   static double max_relative_error(const std::string& name, const model::LoadOptions& load,
-                                   const OptOptions& opt, int threads = 2) {
+                                   const OptOptions& opt, int threads = 2,
+                                   int* fused_steps = nullptr) {
     std::string path = (dir_ / (name + ".onnx")).string();
     std::ifstream in(dir_ / (name + ".reference.json"));
     nlohmann::json ref = nlohmann::json::parse(in);
@@ -63,6 +65,12 @@ class TorchReference : public ::testing::Test {
     prepare.weights->load_onnx(path);
     auto backend = make_cpu_backend();
     auto plan = backend->prepare(graph, prepare);
+    if (fused_steps) {
+      *fused_steps = 0;
+      for (const Step& step : plan->steps())
+        *fused_steps +=
+            step.role.find("_block") != std::string::npos || step.role == "attention_core";
+    }
     for (model::TensorId t : graph.inputs) {
       const auto& input = ref["inputs"].at(graph.tensor(t).name);
       auto data = input["data"].get<std::vector<double>>();
@@ -114,13 +122,17 @@ model::LoadOptions seq16() {
 TEST_F(TorchReference, TinyBertMatchesPyTorch) {
   double baseline = max_relative_error("tiny_bert", seq16(), {});
   EXPECT_LT(baseline, 1e-4);
-  double opt = max_relative_error("tiny_bert", seq16(), nlp_opt());
+  int fused = 0;
+  double opt = max_relative_error("tiny_bert", seq16(), nlp_opt(), 2, &fused);
   EXPECT_LT(opt, 1e-4);
+  EXPECT_EQ(fused, 4);  // 2 attention blocks + 2 FFN blocks
   RecordProperty("baseline", std::to_string(baseline));
   std::printf("tiny_bert: max relative error baseline %.3g, nlp-opt %.3g\n", baseline, opt);
 }
 
 // Fused QKV Split, einsum attention and a causal mask built by Trilu and applied by Where.
+// Under NLP-Opt it runs op by op (no block matches a Where-masked attention or a tanh GELU FFN),
+// which must give the same result.
 TEST_F(TorchReference, TinyGptMatchesPyTorch) {
   double baseline = max_relative_error("tiny_gpt", {}, {});
   EXPECT_LT(baseline, 1e-4);
@@ -134,9 +146,18 @@ TEST_F(TorchReference, TinyGptMatchesPyTorch) {
 TEST_F(TorchReference, TransformerEncoderMatchesPyTorch) {
   double baseline = max_relative_error("tiny_encoder", {}, {});
   EXPECT_LT(baseline, 1e-4);
-  double opt = max_relative_error("tiny_encoder", {}, nlp_opt());
+  int fused = 0;
+  double opt = max_relative_error("tiny_encoder", {}, nlp_opt(), 2, &fused);
   EXPECT_LT(opt, 1e-4);
+  EXPECT_EQ(fused, 4);  // 2 attention cores (projections are sliced) + 2 FFN blocks
   std::printf("tiny_encoder: max relative error baseline %.3g, nlp-opt %.3g\n", baseline, opt);
+}
+
+// Slice (strided), Concat, Expand, Cast, Where, Gather, Pow/Sqrt/ReduceMean on activations.
+TEST_F(TorchReference, DataMovementOpsMatchPyTorch) {
+  double error = max_relative_error("tiny_ops", {}, {});
+  EXPECT_LT(error, 1e-4);
+  std::printf("tiny_ops: max relative error %.3g\n", error);
 }
 
 // Results do not depend on the thread count (bit-identical).
