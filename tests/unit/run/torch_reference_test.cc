@@ -153,6 +153,15 @@ TEST_F(TorchReference, TransformerEncoderMatchesPyTorch) {
   std::printf("tiny_encoder: max relative error baseline %.3g, nlp-opt %.3g\n", baseline, opt);
 }
 
+// nanoGPT-style GPT-2: a tril buffer sliced to the sequence, masked_fill(-inf) as Where.
+TEST_F(TorchReference, Gpt2MaskedFillMatchesPyTorch) {
+  double baseline = max_relative_error("tiny_gpt2", {}, {});
+  EXPECT_LT(baseline, 1e-4);
+  double opt = max_relative_error("tiny_gpt2", {}, nlp_opt());
+  EXPECT_LT(opt, 1e-4);
+  std::printf("tiny_gpt2: max relative error baseline %.3g, nlp-opt %.3g\n", baseline, opt);
+}
+
 // Slice (strided), Concat, Expand, Cast, Where, Gather, Pow/Sqrt/ReduceMean on activations.
 TEST_F(TorchReference, DataMovementOpsMatchPyTorch) {
   double error = max_relative_error("tiny_ops", {}, {});
