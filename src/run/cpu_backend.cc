@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <optional>
 #include <set>
 
@@ -114,8 +115,10 @@ class PlanBuilder {
     plan_.tensor_data_.assign(g.tensors.size(), nullptr);
     // An imported model run with its own file: read the operands the graph IR does not keep.
     auto source = g.config.find("source");
+    std::error_code ec;
     if (!plan_.weights_->onnx_file().empty() && source != g.config.end() &&
-        source->second == "onnx") {
+        source->second == "onnx" &&
+        std::filesystem::equivalent(plan_.weights_->onnx_file(), g.name, ec)) {
       onnx_holder_ = read_onnx_statics(plan_.weights_->onnx_file(), g);
       onnx_ = onnx_holder_.get();
       statics_ = onnx_->evaluate(g);
@@ -325,13 +328,22 @@ class PlanBuilder {
       }
       case OpKind::Slice: {
         Dims xd = dims_of(g, in[0]), od = dims_of(g, out), starts, steps;
-        if (!slice_operands(n, xd, starts, steps)) {
-          // Zoo graphs (no file): slices start at 0 (BERT's pooler takes the first token).
-          starts.assign(xd.size(), 0);
-          steps.assign(xd.size(), 1);
+        if (slice_operands(n, xd, starts, steps) && od.size() == xd.size()) {
+          step.run = [=] {
+            slice_strided(plan->data(in[0]), xd, starts, steps, plan->data(out), od, threads);
+          };
+          break;
         }
+        // Zoo graphs (no file): slices start at 0 and may drop the axis (BERT's pooler takes
+        // the first token).
+        size_t axis =
+            static_cast<size_t>(n.axis < 0 ? n.axis + static_cast<int64_t>(xd.size()) : n.axis);
+        int64_t outer = 1;
+        for (size_t i = 0; i < axis && i < xd.size(); ++i) outer *= xd[i];
+        int64_t in_per = g.tensor(in[0]).elements() / outer,
+                out_per = g.tensor(out).elements() / outer;
         step.run = [=] {
-          slice_strided(plan->data(in[0]), xd, starts, steps, plan->data(out), od, threads);
+          slice_leading(plan->data(in[0]), outer, in_per, out_per, plan->data(out));
         };
         break;
       }
