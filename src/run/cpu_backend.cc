@@ -101,6 +101,15 @@ bool node_supported(const Node& n) {
   }
 }
 
+// The op as the user knows it: tessera's kind, and the source file's op type when it differs
+// (an ONNX op the importer keeps as "unsupported" is named by its own type).
+std::string op_label(const Node& n) {
+  std::string kind(model::op_kind_name(n.kind));
+  if (n.source_op.empty() || n.source_op.rfind("fused:", 0) == 0) return kind;
+  if (n.kind == OpKind::Unsupported) return "ONNX " + n.source_op;
+  return kind + ", ONNX " + n.source_op;
+}
+
 }  // namespace
 
 class PlanBuilder {
@@ -126,8 +135,7 @@ class PlanBuilder {
     choose_blocks();
     for (size_t i = 0; i < g.nodes.size(); ++i)
       if (!covered_.count(static_cast<NodeId>(i)) && !node_supported(g.nodes[i]))
-        throw Error("node '" + g.nodes[i].name + "' (" +
-                    std::string(model::op_kind_name(g.nodes[i].kind)) +
+        throw Error("node '" + g.nodes[i].name + "' (" + op_label(g.nodes[i]) +
                     ") is not supported by the cpu backend");
     make_steps();
     allocate();
