@@ -9,14 +9,13 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
-#include <filesystem>
 #include <optional>
 #include <set>
 
 #include "run/blocks.h"
 #include "run/einsum_views.h"
 #include "run/fused.h"
-#include "run/onnx_statics.h"
+#include "run/onnx_operands.h"
 #include "run/plan_memory.h"
 #include "tessera/core/error.h"
 #include "tessera/run/backend.h"
@@ -122,16 +121,7 @@ class PlanBuilder {
     plan_.weights_ = o_.weights ? o_.weights : std::make_shared<WeightStore>(o_.seed);
     plan_.stats_.threads = plan_.threads_;
     plan_.tensor_data_.assign(g.tensors.size(), nullptr);
-    // An imported model run with its own file: read the operands the graph IR does not keep.
-    auto source = g.config.find("source");
-    std::error_code ec;
-    if (!plan_.weights_->onnx_file().empty() && source != g.config.end() &&
-        source->second == "onnx" &&
-        std::filesystem::equivalent(plan_.weights_->onnx_file(), g.name, ec)) {
-      onnx_holder_ = read_onnx_statics(plan_.weights_->onnx_file(), g);
-      onnx_ = onnx_holder_.get();
-      statics_ = onnx_->evaluate(g);
-    }
+    operands_ = std::make_unique<OnnxOperands>(g, plan_.weights_->onnx_file());
     choose_blocks();
     for (size_t i = 0; i < g.nodes.size(); ++i)
       if (!covered_.count(static_cast<NodeId>(i)) && !node_supported(g.nodes[i]))
@@ -175,12 +165,9 @@ class PlanBuilder {
     }
   }
 
-  bool is_tanh_gelu(const Node& n) const {
-    return n.kind == OpKind::Gelu && onnx_ && onnx_->has_ancestor(n.name, "Tanh", 3);
-  }
   bool has_tanh_gelu(const std::vector<NodeId>& nodes) const {
     for (NodeId id : nodes)
-      if (is_tanh_gelu(plan_.graph_.nodes[static_cast<size_t>(id)])) return true;
+      if (operands_->is_tanh_gelu(plan_.graph_.nodes[static_cast<size_t>(id)])) return true;
     return false;
   }
 
@@ -190,14 +177,7 @@ class PlanBuilder {
     const model::Tensor& tensor = plan_.graph_.tensor(t);
     return tensor.tensor_class == model::TensorClass::Constant &&
            (plan_.weights_->loaded_values(tensor.name, tensor.elements()) != nullptr ||
-            static_values(tensor) != nullptr);
-  }
-  // A constant's values evaluated from the ONNX file (masks built by Trilu, Gather indices).
-  const StaticValue* static_values(const model::Tensor& tensor) const {
-    auto it = statics_.find(tensor.name);
-    return it != statics_.end() && static_cast<int64_t>(it->second.data.size()) == tensor.elements()
-               ? &it->second
-               : nullptr;
+            operands_->static_values(tensor) != nullptr);
   }
   bool scale_chain_from_file(const AttentionBlock& b) const {
     for (NodeId id : b.nodes) {
@@ -206,7 +186,7 @@ class PlanBuilder {
         for (TensorId t : n.inputs)
           if (from_file(t)) return true;
         // The fused kernel scales by 1/sqrt(d_k); a file with another factor runs op by op.
-        std::optional<double> c = file_scale(n);
+        std::optional<double> c = operands_->file_scale(n);
         double expected = scale_factor(plan_.graph_, n);
         if (c && std::fabs(*c - expected) > 1e-6 * std::fabs(expected)) return true;
       }
@@ -306,7 +286,7 @@ class PlanBuilder {
         break;
       }
       case OpKind::Reshape: {
-        if (std::optional<EinsumView> v = einsum_layout(n)) {
+        if (std::optional<EinsumView> v = operands_->einsum_layout(n)) {
           Dims xd = v->in_dims;
           std::vector<int64_t> perm = v->permutation;
           step.run = [=] { transpose(plan->data(in[0]), xd, perm, plan->data(out), threads); };
@@ -318,7 +298,7 @@ class PlanBuilder {
       }
       case OpKind::Transpose: {
         Dims xd = dims_of(g, in[0]);
-        std::vector<int64_t> perm = file_permutation(n);
+        std::vector<int64_t> perm = operands_->file_permutation(n);
         if (perm.empty()) perm = permutation_of(g, n);
         step.run = [=] { transpose(plan->data(in[0]), xd, perm, plan->data(out), threads); };
         break;
@@ -336,7 +316,7 @@ class PlanBuilder {
       }
       case OpKind::Slice: {
         Dims xd = dims_of(g, in[0]), od = dims_of(g, out), starts, steps;
-        if (slice_operands(n, xd, starts, steps) && od.size() == xd.size()) {
+        if (operands_->slice_operands(n, xd, starts, steps) && od.size() == xd.size()) {
           step.run = [=] {
             slice_strided(plan->data(in[0]), xd, starts, steps, plan->data(out), od, threads);
           };
@@ -357,7 +337,7 @@ class PlanBuilder {
       }
       case OpKind::Split: {
         Dims xd = dims_of(g, in[0]);
-        size_t axis = split_axis(n);
+        size_t axis = operands_->split_axis(n);
         std::vector<TensorId> outs = n.outputs;
         std::vector<Dims> ods;
         std::vector<Dims> starts;
@@ -396,7 +376,7 @@ class PlanBuilder {
       }
       case OpKind::Cast: {
         int64_t count = g.tensor(out).elements();
-        CastTarget target = cast_target(n);
+        CastTarget target = operands_->cast_target(n);
         step.run = [=] { cast_values(plan->data(in[0]), plan->data(out), count, target, threads); };
         break;
       }
@@ -433,13 +413,13 @@ class PlanBuilder {
         break;
       }
       default:
-        if (is_tanh_gelu(n)) {
+        if (operands_->is_tanh_gelu(n)) {
           int64_t count = g.tensor(out).elements();  // the exporter's tanh form, as written
           step.run = [=] { gelu_tanh(plan->data(in[0]), plan->data(out), count, threads); };
         } else if (is_unary_kind(n.kind)) {
           OpKind kind = n.kind;
           int64_t count = g.tensor(out).elements();
-          float scale = kind == OpKind::Scale ? scale_of(n) : 1.0f;
+          float scale = kind == OpKind::Scale ? operands_->scale_of(n) : 1.0f;
           step.run = [=] {
             unary(kind, plan->data(in[0]), plan->data(out), count, scale, threads);
           };
@@ -453,144 +433,6 @@ class PlanBuilder {
         }
     }
     add_step(std::move(step), in, {out});
-  }
-
-  const OnnxNodeInfo* onnx_node(const Node& n) const {
-    if (!onnx_) return nullptr;
-    const OnnxNodeInfo* info = onnx_->node(n.name);
-    return info && info->op_type == n.source_op ? info : nullptr;
-  }
-  std::vector<int64_t> static_ints(const OnnxNodeInfo& info, size_t input) const {
-    std::vector<int64_t> out;
-    if (input >= info.inputs.size() || info.inputs[input].empty()) return out;
-    auto it = statics_.find(info.inputs[input]);
-    if (it == statics_.end())
-      throw Error("node operand '" + info.inputs[input] +
-                  "' is computed at run time; the cpu backend needs it static");
-    for (double x : it->second.data) out.push_back(static_cast<int64_t>(x));
-    return out;
-  }
-
-  // ONNX Slice operands (inputs since opset 10, attributes before) as a start and a step per
-  // axis; false when the graph has no ONNX node to read them from.
-  bool slice_operands(const Node& n, const Dims& xd, Dims& starts, Dims& steps) const {
-    const OnnxNodeInfo* info = onnx_node(n);
-    if (!info) return false;
-    size_t rank = xd.size();
-    std::vector<int64_t> s, axes, st;
-    if (info->inputs.size() >= 3) {
-      s = static_ints(*info, 1);
-      axes = static_ints(*info, 3);
-      st = static_ints(*info, 4);
-    } else {
-      auto get = [&](const char* k) {
-        auto it = info->ints.find(k);
-        return it == info->ints.end() ? std::vector<int64_t>{} : it->second;
-      };
-      s = get("starts");
-      axes = get("axes");
-    }
-    if (axes.empty())
-      for (size_t i = 0; i < s.size(); ++i) axes.push_back(static_cast<int64_t>(i));
-    starts.assign(rank, 0);
-    steps.assign(rank, 1);
-    for (size_t k = 0; k < axes.size() && k < s.size(); ++k) {
-      int64_t a = axes[k] < 0 ? axes[k] + static_cast<int64_t>(rank) : axes[k];
-      if (a < 0 || a >= static_cast<int64_t>(rank))
-        throw Error("node '" + n.name + "' (slice): axis " + std::to_string(axes[k]) +
-                    " is out of range");
-      int64_t d = xd[static_cast<size_t>(a)], step = k < st.size() ? st[k] : 1;
-      if (step == 0) throw Error("node '" + n.name + "' (slice): step 0");
-      int64_t start = s[k] < 0 ? s[k] + d : s[k];
-      start = step > 0 ? std::clamp<int64_t>(start, 0, d) : std::clamp<int64_t>(start, 0, d - 1);
-      starts[static_cast<size_t>(a)] = start;
-      steps[static_cast<size_t>(a)] = step;
-    }
-    return true;
-  }
-
-  // The split axis: the ONNX attribute when known, else the one axis where outputs differ.
-  size_t split_axis(const Node& n) const {
-    const Graph& g = plan_.graph_;
-    const Dims& xd = g.tensor(n.inputs[0]).shape;
-    int64_t rank = static_cast<int64_t>(xd.size());
-    if (const OnnxNodeInfo* info = onnx_node(n)) {
-      auto it = info->ints.find("axis");
-      int64_t a = it == info->ints.end() || it->second.empty() ? 0 : it->second[0];
-      if (a < 0) a += rank;
-      if (a >= 0 && a < rank) return static_cast<size_t>(a);
-    }
-    for (TensorId t : n.outputs) {
-      const Dims& od = g.tensor(t).shape;
-      for (size_t i = 0; i < xd.size() && od.size() == xd.size(); ++i)
-        if (od[i] != xd[i]) return i;
-    }
-    return 0;
-  }
-
-  // The factor of a Scale node: the file's scalar (x * c or x / c) when the graph comes from an
-  // ONNX file, else attention's 1/sqrt(d_k) (zoo graphs fold no other constant into a Scale).
-  float scale_of(const Node& n) const {
-    if (std::optional<double> c = file_scale(n)) return static_cast<float>(*c);
-    return scale_factor(plan_.graph_, n);
-  }
-  std::optional<double> file_scale(const Node& n) const {
-    const OnnxNodeInfo* info = onnx_node(n);
-    if (!info || info->inputs.size() != 2) return std::nullopt;
-    for (size_t side = 0; side < 2; ++side) {
-      auto it = statics_.find(info->inputs[side]);
-      if (it == statics_.end() || it->second.data.size() != 1) continue;
-      double c = it->second.data[0];
-      if (info->op_type == "Mul") return c;
-      if (info->op_type == "Div" && side == 1) return 1.0 / c;
-    }
-    return std::nullopt;
-  }
-
-  // Views the importer made around an Einsum ("<einsum>/a", "/b", "/out") that must move data:
-  // null for plain reshapes (identity permutation or not an Einsum view).
-  std::optional<EinsumView> einsum_layout(const Node& n) const {
-    if (!onnx_ || n.source_op != "Einsum") return std::nullopt;
-    size_t slash = n.name.rfind('/');
-    if (slash == std::string::npos) return std::nullopt;
-    const OnnxNodeInfo* info = onnx_->node(n.name.substr(0, slash));
-    if (!info || info->op_type != "Einsum" || info->inputs.size() != 2 || info->outputs.empty() ||
-        !info->strings.count("equation"))
-      return std::nullopt;
-    const std::vector<int64_t>* a = onnx_->shape(info->inputs[0]);
-    const std::vector<int64_t>* b = onnx_->shape(info->inputs[1]);
-    const std::vector<int64_t>* o = onnx_->shape(info->outputs[0]);
-    if (!a || !b || !o) return std::nullopt;
-    std::optional<EinsumView> v =
-        einsum_view(info->strings.at("equation"), n.name.substr(slash), *a, *b, *o);
-    if (!v)
-      throw Error("node '" + n.name + "': einsum '" + info->strings.at("equation") +
-                  "' has a layout the cpu backend cannot run");
-    for (size_t i = 0; i < v->permutation.size(); ++i)
-      if (v->permutation[i] != static_cast<int64_t>(i)) return v;
-    return std::nullopt;
-  }
-
-  // ONNX Transpose's perm (default: reversed axes); empty without a file node. Inferring the
-  // order from shapes is ambiguous when sizes repeat (seq = head size).
-  std::vector<int64_t> file_permutation(const Node& n) const {
-    const OnnxNodeInfo* info = onnx_node(n);
-    if (!info || info->op_type != "Transpose") return {};
-    auto it = info->ints.find("perm");
-    if (it != info->ints.end()) return it->second;
-    std::vector<int64_t> reversed;
-    for (size_t i = plan_.graph_.tensor(n.inputs[0]).shape.size(); i-- > 0;)
-      reversed.push_back(static_cast<int64_t>(i));
-    return reversed;
-  }
-
-  CastTarget cast_target(const Node& n) const {
-    const OnnxNodeInfo* info = onnx_node(n);
-    if (!info || !info->ints.count("to") || info->ints.at("to").empty()) return CastTarget::Float;
-    int64_t to = info->ints.at("to")[0];
-    if (to == 9) return CastTarget::Bool;
-    bool is_float = to == 1 || to == 10 || to == 11 || to == 16;
-    return is_float ? CastTarget::Float : CastTarget::Integer;
   }
 
   void add_attention_step(const AttentionBlock& b) {
@@ -728,8 +570,9 @@ class PlanBuilder {
         tensor.tensor_class == model::TensorClass::Constant
             ? plan_.weights_->loaded_values(tensor.name, tensor.elements())
             : nullptr;
-    const StaticValue* computed =
-        tensor.tensor_class == model::TensorClass::Constant ? static_values(tensor) : nullptr;
+    const StaticValue* computed = tensor.tensor_class == model::TensorClass::Constant
+                                      ? operands_->static_values(tensor)
+                                      : nullptr;
     if (from_file) {
       values = *from_file;  // an ONNX initializer the importer kept as a constant
     } else if (computed) {
@@ -763,9 +606,7 @@ class PlanBuilder {
 
   Plan& plan_;
   const PrepareOptions& o_;
-  std::shared_ptr<const OnnxStatics> onnx_holder_;
-  const OnnxStatics* onnx_ = nullptr;
-  std::map<std::string, StaticValue> statics_;
+  std::unique_ptr<OnnxOperands> operands_;  // what the ONNX file says beyond the graph IR
   std::set<NodeId> covered_;
   std::vector<AttentionBlock> attention_;
   std::vector<FfnBlock> ffn_;
