@@ -260,10 +260,11 @@ class PlanBuilder {
         break;
       }
       case OpKind::LayerNorm: {
+        float eps = operands_->layernorm_epsilon(n);
         int64_t cols = g.tensor(in[0]).shape.back(), rows = g.tensor(in[0]).elements() / cols;
         step.run = [=] {
           layernorm_rows(plan->data(in[0]), plan->data(in[1]), plan->data(in[2]), plan->data(out),
-                         rows, cols, 1e-5f, threads);
+                         rows, cols, eps, threads);
         };
         break;
       }

@@ -178,4 +178,10 @@ CastTarget OnnxOperands::cast_target(const Node& n) const {
   return is_float ? CastTarget::Float : CastTarget::Integer;
 }
 
+float OnnxOperands::layernorm_epsilon(const Node& n) const {
+  const OnnxNodeInfo* info = onnx_node(n);
+  if (!info || !info->floats.count("epsilon")) return 1e-5f;
+  return static_cast<float>(info->floats.at("epsilon"));
+}
+
 }  // namespace tessera::run

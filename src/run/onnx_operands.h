@@ -45,6 +45,9 @@ class OnnxOperands {
   // order from shapes is ambiguous when sizes repeat (seq = head size).
   std::vector<int64_t> file_permutation(const model::Node& n) const;
   CastTarget cast_target(const model::Node& n) const;
+  // LayerNormalization's epsilon attribute; 1e-5 (PyTorch's default) otherwise, including the
+  // decomposed form the importer fuses (its epsilon constant is not looked up).
+  float layernorm_epsilon(const model::Node& n) const;
 
  private:
   const model::Graph& graph_;

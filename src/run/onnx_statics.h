@@ -30,6 +30,7 @@ struct OnnxNodeInfo {
   std::map<std::string, std::vector<int64_t>> ints;  // INT and INTS attributes
   std::map<std::string, StaticValue> tensors;        // TENSOR attributes (Constant, ...)
   std::map<std::string, std::string> strings;        // STRING attributes (Einsum equation)
+  std::map<std::string, double> floats;              // FLOAT attributes (epsilon)
 };
 
 class OnnxStatics {

@@ -202,6 +202,7 @@ std::shared_ptr<const OnnxStatics> read_onnx_statics(const std::string& path,
       if (a.type() == onnx::AttributeProto::TENSOR)
         if (auto v = static_value(a.t())) info.tensors[a.name()] = std::move(*v);
       if (a.type() == onnx::AttributeProto::STRING) info.strings[a.name()] = a.s();
+      if (a.type() == onnx::AttributeProto::FLOAT) info.floats[a.name()] = a.f();
     }
     // GraphView::node_name: the node's own name, else op type and topological index.
     std::string name = n.name().empty() ? n.op_type() + "_" + std::to_string(i) : n.name();
