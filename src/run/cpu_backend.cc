@@ -9,10 +9,13 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <set>
 
 #include "run/blocks.h"
+#include "run/einsum_views.h"
 #include "run/fused.h"
+#include "run/onnx_operands.h"
 #include "run/plan_memory.h"
 #include "tessera/core/error.h"
 #include "tessera/run/backend.h"
@@ -86,10 +89,24 @@ bool node_supported(const Node& n) {
     case OpKind::Concat:
     case OpKind::Embedding:
     case OpKind::ReduceMean:
+    case OpKind::Gather:
+    case OpKind::Split:
+    case OpKind::Expand:
+    case OpKind::Cast:
+    case OpKind::Where:
       return true;
     default:
       return is_unary_kind(n.kind) || is_binary_kind(n.kind);
   }
+}
+
+// The op as the user knows it: tessera's kind, and the source file's op type when it differs
+// (an ONNX op the importer keeps as "unsupported" is named by its own type).
+std::string op_label(const Node& n) {
+  std::string kind(model::op_kind_name(n.kind));
+  if (n.source_op.empty() || n.source_op.rfind("fused:", 0) == 0) return kind;
+  if (n.kind == OpKind::Unsupported) return "ONNX " + n.source_op;
+  return kind + ", ONNX " + n.source_op;
 }
 
 }  // namespace
@@ -104,11 +121,11 @@ class PlanBuilder {
     plan_.weights_ = o_.weights ? o_.weights : std::make_shared<WeightStore>(o_.seed);
     plan_.stats_.threads = plan_.threads_;
     plan_.tensor_data_.assign(g.tensors.size(), nullptr);
+    operands_ = std::make_unique<OnnxOperands>(g, plan_.weights_->onnx_file());
     choose_blocks();
     for (size_t i = 0; i < g.nodes.size(); ++i)
       if (!covered_.count(static_cast<NodeId>(i)) && !node_supported(g.nodes[i]))
-        throw Error("node '" + g.nodes[i].name + "' (" +
-                    std::string(model::op_kind_name(g.nodes[i].kind)) +
+        throw Error("node '" + g.nodes[i].name + "' (" + op_label(g.nodes[i]) +
                     ") is not supported by the cpu backend");
     make_steps();
     allocate();
@@ -126,6 +143,7 @@ class PlanBuilder {
       }
     if (o.ffn_split)
       for (FfnBlock& b : find_ffn_blocks(g)) {
+        if (has_tanh_gelu(b.nodes)) continue;  // the split kernel applies the erf form
         for (NodeId n : b.nodes) covered_.insert(n);
         ffn_.push_back(std::move(b));
       }
@@ -147,19 +165,31 @@ class PlanBuilder {
     }
   }
 
+  bool has_tanh_gelu(const std::vector<NodeId>& nodes) const {
+    for (NodeId id : nodes)
+      if (operands_->is_tanh_gelu(plan_.graph_.nodes[static_cast<size_t>(id)])) return true;
+    return false;
+  }
+
   // Constants are neutral (1) unless a weights file supplies them (ONNX initializers); then a
   // fused block that assumes neutral scale/mask constants would be wrong: run it op by op.
   bool from_file(TensorId t) const {
     const model::Tensor& tensor = plan_.graph_.tensor(t);
     return tensor.tensor_class == model::TensorClass::Constant &&
-           plan_.weights_->loaded_values(tensor.name, tensor.elements()) != nullptr;
+           (plan_.weights_->loaded_values(tensor.name, tensor.elements()) != nullptr ||
+            operands_->static_values(tensor) != nullptr);
   }
   bool scale_chain_from_file(const AttentionBlock& b) const {
     for (NodeId id : b.nodes) {
       const Node& n = plan_.graph_.nodes[static_cast<size_t>(id)];
-      if (n.role == model::Role::AttentionScale)
+      if (n.role == model::Role::AttentionScale) {
         for (TensorId t : n.inputs)
           if (from_file(t)) return true;
+        // The fused kernel scales by 1/sqrt(d_k); a file with another factor runs op by op.
+        std::optional<double> c = operands_->file_scale(n);
+        double expected = scale_factor(plan_.graph_, n);
+        if (c && std::fabs(*c - expected) > 1e-6 * std::fabs(expected)) return true;
+      }
     }
     return false;
   }
@@ -230,10 +260,11 @@ class PlanBuilder {
         break;
       }
       case OpKind::LayerNorm: {
+        float eps = operands_->layernorm_epsilon(n);
         int64_t cols = g.tensor(in[0]).shape.back(), rows = g.tensor(in[0]).elements() / cols;
         step.run = [=] {
           layernorm_rows(plan->data(in[0]), plan->data(in[1]), plan->data(in[2]), plan->data(out),
-                         rows, cols, 1e-5f, threads);
+                         rows, cols, eps, threads);
         };
         break;
       }
@@ -255,13 +286,21 @@ class PlanBuilder {
         step.run = [=] { softmax_rows(plan->data(in[0]), plan->data(out), rows, cols, threads); };
         break;
       }
-      case OpKind::Reshape:
+      case OpKind::Reshape: {
+        if (std::optional<EinsumView> v = operands_->einsum_layout(n)) {
+          Dims xd = v->in_dims;
+          std::vector<int64_t> perm = v->permutation;
+          step.run = [=] { transpose(plan->data(in[0]), xd, perm, plan->data(out), threads); };
+          break;
+        }
         aliases_.emplace_back(out, in[0]);
         step.run = [] {};
         break;
+      }
       case OpKind::Transpose: {
         Dims xd = dims_of(g, in[0]);
-        std::vector<int64_t> perm = permutation_of(g, n);
+        std::vector<int64_t> perm = operands_->file_permutation(n);
+        if (perm.empty()) perm = permutation_of(g, n);
         step.run = [=] { transpose(plan->data(in[0]), xd, perm, plan->data(out), threads); };
         break;
       }
@@ -277,16 +316,78 @@ class PlanBuilder {
         break;
       }
       case OpKind::Slice: {
-        // Slices in zoo graphs start at 0 (BERT's pooler takes the first token).
-        const model::Shape& xs = g.tensor(in[0]).shape;
+        Dims xd = dims_of(g, in[0]), od = dims_of(g, out), starts, steps;
+        if (operands_->slice_operands(n, xd, starts, steps) && od.size() == xd.size()) {
+          step.run = [=] {
+            slice_strided(plan->data(in[0]), xd, starts, steps, plan->data(out), od, threads);
+          };
+          break;
+        }
+        // Zoo graphs (no file): slices start at 0 and may drop the axis (BERT's pooler takes
+        // the first token).
         size_t axis =
-            static_cast<size_t>(n.axis < 0 ? n.axis + static_cast<int64_t>(xs.size()) : n.axis);
+            static_cast<size_t>(n.axis < 0 ? n.axis + static_cast<int64_t>(xd.size()) : n.axis);
         int64_t outer = 1;
-        for (size_t i = 0; i < axis && i < xs.size(); ++i) outer *= xs[i];
+        for (size_t i = 0; i < axis && i < xd.size(); ++i) outer *= xd[i];
         int64_t in_per = g.tensor(in[0]).elements() / outer,
                 out_per = g.tensor(out).elements() / outer;
         step.run = [=] {
           slice_leading(plan->data(in[0]), outer, in_per, out_per, plan->data(out));
+        };
+        break;
+      }
+      case OpKind::Split: {
+        Dims xd = dims_of(g, in[0]);
+        size_t axis = operands_->split_axis(n);
+        std::vector<TensorId> outs = n.outputs;
+        std::vector<Dims> ods;
+        std::vector<Dims> starts;
+        int64_t offset = 0;
+        for (TensorId t : outs) {
+          ods.push_back(dims_of(g, t));
+          Dims start(xd.size(), 0);
+          start[axis] = offset;
+          offset += ods.back()[axis];
+          starts.push_back(start);
+        }
+        if (offset != xd[axis])
+          throw Error("node '" + n.name + "' (split): outputs do not add up to the input");
+        Dims steps(xd.size(), 1);
+        step.run = [=] {
+          for (size_t k = 0; k < outs.size(); ++k)
+            slice_strided(plan->data(in[0]), xd, starts[k], steps, plan->data(outs[k]), ods[k],
+                          threads);
+        };
+        add_step(std::move(step), in, outs);
+        return;
+      }
+      case OpKind::Gather: {
+        Dims xd = dims_of(g, in[0]);
+        int64_t axis = n.axis, count = g.tensor(in[1]).elements();
+        step.run = [=] {
+          gather_axis(plan->data(in[0]), xd, axis, plan->data(in[1]), count, plan->data(out),
+                      threads);
+        };
+        break;
+      }
+      case OpKind::Expand: {
+        Dims xd = dims_of(g, in[0]), od = dims_of(g, out);
+        step.run = [=] { broadcast_to(plan->data(in[0]), xd, plan->data(out), od, threads); };
+        break;
+      }
+      case OpKind::Cast: {
+        int64_t count = g.tensor(out).elements();
+        CastTarget target = operands_->cast_target(n);
+        step.run = [=] { cast_values(plan->data(in[0]), plan->data(out), count, target, threads); };
+        break;
+      }
+      case OpKind::Where: {
+        if (in.size() != 3) throw Error("node '" + n.name + "' (where) needs 3 inputs");
+        Dims cd = dims_of(g, in[0]), ad = dims_of(g, in[1]), bd = dims_of(g, in[2]),
+             od = dims_of(g, out);
+        step.run = [=] {
+          where_select(plan->data(in[0]), cd, plan->data(in[1]), ad, plan->data(in[2]), bd,
+                       plan->data(out), od, threads);
         };
         break;
       }
@@ -313,10 +414,13 @@ class PlanBuilder {
         break;
       }
       default:
-        if (is_unary_kind(n.kind)) {
+        if (operands_->is_tanh_gelu(n)) {
+          int64_t count = g.tensor(out).elements();  // the exporter's tanh form, as written
+          step.run = [=] { gelu_tanh(plan->data(in[0]), plan->data(out), count, threads); };
+        } else if (is_unary_kind(n.kind)) {
           OpKind kind = n.kind;
           int64_t count = g.tensor(out).elements();
-          float scale = kind == OpKind::Scale ? scale_factor(g, n) : 1.0f;
+          float scale = kind == OpKind::Scale ? operands_->scale_of(n) : 1.0f;
           step.run = [=] {
             unary(kind, plan->data(in[0]), plan->data(out), count, scale, threads);
           };
@@ -467,8 +571,14 @@ class PlanBuilder {
         tensor.tensor_class == model::TensorClass::Constant
             ? plan_.weights_->loaded_values(tensor.name, tensor.elements())
             : nullptr;
+    const StaticValue* computed = tensor.tensor_class == model::TensorClass::Constant
+                                      ? operands_->static_values(tensor)
+                                      : nullptr;
     if (from_file) {
       values = *from_file;  // an ONNX initializer the importer kept as a constant
+    } else if (computed) {
+      for (size_t i = 0; i < values.size(); ++i)
+        values[i] = static_cast<float>(computed->data[i]);  // evaluated from the file's nodes
     } else if (tensor.tensor_class == model::TensorClass::Constant) {
       // Constants (masks, scale factors) are 1: neutral for a mask added before a softmax
       // and for a multiply/divide; their real values are not part of the graph IR. The zoo's
@@ -497,6 +607,7 @@ class PlanBuilder {
 
   Plan& plan_;
   const PrepareOptions& o_;
+  std::unique_ptr<OnnxOperands> operands_;  // what the ONNX file says beyond the graph IR
   std::set<NodeId> covered_;
   std::vector<AttentionBlock> attention_;
   std::vector<FfnBlock> ffn_;

@@ -9,7 +9,13 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
+#include "model/onnx/onnx_fold.h"
+#include "model/onnx/onnx_reader.h"
+#include "model/onnx/onnx_shapes.h"
+#include "model/onnx/onnx_view.h"
+#include "run/onnx_statics.h"
 #include "tessera/core/error.h"
 #include "tessera/run/weights.h"
 
@@ -45,6 +51,64 @@ std::vector<float> external_floats(const onnx::TensorProto& t, uint64_t count,
   if (!in.read(reinterpret_cast<char*>(values.data()), static_cast<std::streamsize>(length)))
     throw Error("weights: '" + path + "': external data of '" + t.name() + "' is too short");
   return values;
+}
+
+// Values of a small tensor of any numeric dtype, as doubles (integers are exact below 2^53).
+std::optional<StaticValue> static_value(const onnx::TensorProto& t) {
+  StaticValue v;
+  v.dims.assign(t.dims().begin(), t.dims().end());
+  int64_t count = 1;
+  for (int64_t d : v.dims) count *= d;
+  if (count < 0 || count > (1 << 22) || t.data_location() == onnx::TensorProto::EXTERNAL)
+    return std::nullopt;
+  using T = onnx::TensorProto;
+  v.integer = t.data_type() != T::FLOAT && t.data_type() != T::DOUBLE;
+  const std::string& raw = t.raw_data();
+  auto from_raw = [&](auto type) -> bool {
+    if (raw.size() != static_cast<size_t>(count) * sizeof(type)) return false;
+    for (int64_t i = 0; i < count; ++i) {
+      decltype(type) x;
+      std::memcpy(&x, raw.data() + i * static_cast<int64_t>(sizeof(x)), sizeof(x));
+      v.data.push_back(static_cast<double>(x));
+    }
+    return true;
+  };
+  bool ok = true;
+  switch (t.data_type()) {
+    case T::FLOAT:
+      if (t.has_raw_data())
+        ok = from_raw(float{});
+      else
+        v.data.assign(t.float_data().begin(), t.float_data().end());
+      break;
+    case T::DOUBLE:
+      if (t.has_raw_data())
+        ok = from_raw(double{});
+      else
+        v.data.assign(t.double_data().begin(), t.double_data().end());
+      break;
+    case T::INT64:
+      if (t.has_raw_data())
+        ok = from_raw(int64_t{});
+      else
+        for (int64_t x : t.int64_data()) v.data.push_back(static_cast<double>(x));
+      break;
+    case T::INT32:
+    case T::BOOL:
+    case T::UINT8:
+    case T::INT8:
+      if (t.has_raw_data())
+        ok = t.data_type() == T::INT32  ? from_raw(int32_t{})
+             : t.data_type() == T::INT8 ? from_raw(int8_t{})
+                                        : from_raw(uint8_t{});
+      else
+        for (int32_t x : t.int32_data()) v.data.push_back(x);
+      break;
+    default:
+      return std::nullopt;
+  }
+  if (!ok || static_cast<int64_t>(v.data.size()) != count) return std::nullopt;
+  return v;
 }
 
 }  // namespace
@@ -96,6 +160,56 @@ void WeightStore::load_onnx(const std::string& path) {
       values_[n.output(0)] = values_[n.input(0)];
       loaded_[n.output(0)] = loaded_[n.input(0)];
     }
+}
+
+std::shared_ptr<const OnnxStatics> read_onnx_statics(const std::string& path,
+                                                     const model::Graph& graph) {
+  using namespace model::onnx_import;
+  // The importer's front half with the graph's own dimension bindings, so that node names,
+  // folded shape values and value shapes are the ones the graph was built from.
+  model::LoadOptions load;
+  for (const auto& [key, value] : graph.config) {
+    if (key.rfind("dim.", 0) == 0) load.dims[key.substr(4)] = std::stoll(value);
+    if (key == "batch" && value != "1") load.batch = std::stoll(value);
+  }
+  ReadModel read = read_onnx_file(path);
+  onnx::ModelProto& proto = read.proto;
+  normalize_graph(*proto.mutable_graph(), path);
+  bind_dimensions(proto, load, path);
+  ShapeMap shape_map = fold_and_infer(proto, path);
+  const onnx::GraphProto& g = proto.graph();
+  std::map<std::string, StaticValue> constants;
+  for (const onnx::TensorProto& t : g.initializer()) {
+    int64_t count = 1;
+    for (int64_t d : t.dims()) count *= d;
+    if (t.data_type() == onnx::TensorProto::FLOAT && count > 4096) continue;  // weights
+    if (auto v = static_value(t)) constants[t.name()] = std::move(*v);
+  }
+  std::map<std::string, std::vector<int64_t>> shapes;
+  for (const auto& [name, shape] : shape_map)
+    if (shape.known) shapes[name] = shape.dims;
+  std::vector<std::pair<std::string, OnnxNodeInfo>> nodes;
+  for (int i = 0; i < g.node_size(); ++i) {
+    const onnx::NodeProto& n = g.node(i);
+    OnnxNodeInfo info;
+    info.op_type = n.op_type();
+    info.inputs.assign(n.input().begin(), n.input().end());
+    info.outputs.assign(n.output().begin(), n.output().end());
+    for (const auto& a : n.attribute()) {
+      if (a.type() == onnx::AttributeProto::INT) info.ints[a.name()] = {a.i()};
+      if (a.type() == onnx::AttributeProto::INTS)
+        info.ints[a.name()].assign(a.ints().begin(), a.ints().end());
+      if (a.type() == onnx::AttributeProto::TENSOR)
+        if (auto v = static_value(a.t())) info.tensors[a.name()] = std::move(*v);
+      if (a.type() == onnx::AttributeProto::STRING) info.strings[a.name()] = a.s();
+      if (a.type() == onnx::AttributeProto::FLOAT) info.floats[a.name()] = a.f();
+    }
+    // GraphView::node_name: the node's own name, else op type and topological index.
+    std::string name = n.name().empty() ? n.op_type() + "_" + std::to_string(i) : n.name();
+    nodes.emplace_back(std::move(name), std::move(info));
+  }
+  return std::make_shared<const OnnxStatics>(std::move(nodes), std::move(constants),
+                                             std::move(shapes));
 }
 
 }  // namespace tessera::run

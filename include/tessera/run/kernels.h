@@ -33,6 +33,8 @@ void layernorm_rows(const float* x, const float* gamma, const float* beta, float
 // Sqrt, Identity, Scale with `scale`). Throws for kinds that are not unary.
 void unary(model::OpKind kind, const float* x, float* y, int64_t count, float scale, int threads);
 bool is_unary_kind(model::OpKind kind);
+// GELU's tanh approximation (GPT-2, PyTorch approximate="tanh"); unary's Gelu is the erf form.
+void gelu_tanh(const float* x, float* y, int64_t count, int threads);
 
 // Binary elementwise op with numpy broadcasting (Add, Sub, Mul, Div, Pow).
 void binary(model::OpKind kind, const float* a, const Dims& a_dims, const float* b,
@@ -51,6 +53,22 @@ void reduce_mean_axis(const float* x, int64_t outer, int64_t axis, int64_t inner
                       int threads);
 void slice_leading(const float* x, int64_t outer, int64_t in_per_outer, int64_t out_per_outer,
                    float* y);
+// Indexing (src/run/kernels/indexing.cc). Gather along `axis` by indices stored as floats
+// (negative counts from the end; out of range throws); y has x's dims with the axis replaced by
+// the index dims.
+void gather_axis(const float* x, const Dims& x_dims, int64_t axis, const float* indices,
+                 int64_t index_count, float* y, int threads);
+// y[i] = x[starts + i * steps] per axis (steps may be negative); y_dims gives the extent.
+void slice_strided(const float* x, const Dims& x_dims, const Dims& starts, const Dims& steps,
+                   float* y, const Dims& y_dims, int threads);
+// numpy broadcast of x to y_dims (Expand).
+void broadcast_to(const float* x, const Dims& x_dims, float* y, const Dims& y_dims, int threads);
+// y = condition != 0 ? a : b, all three broadcast to y_dims (Where).
+void where_select(const float* condition, const Dims& c_dims, const float* a, const Dims& a_dims,
+                  const float* b, const Dims& b_dims, float* y, const Dims& y_dims, int threads);
+// Cast in fp32 storage: to an integer type truncates, to bool gives 0/1, to a float copies.
+enum class CastTarget : uint8_t { Float, Integer, Bool };
+void cast_values(const float* x, float* y, int64_t count, CastTarget target, int threads);
 // Rows of `table` [vocab, dim] picked by ids (stored as floats, taken modulo vocab).
 void embedding(const float* ids, int64_t count, const float* table, int64_t vocab, int64_t dim,
                float* y, int threads);

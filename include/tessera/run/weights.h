@@ -36,6 +36,8 @@ class WeightStore {
   const std::vector<float>& get(const model::Graph& graph, model::TensorId id);
 
   size_t loaded_count() const { return loaded_.size(); }
+  // The ONNX file load_onnx read (empty otherwise): the engine reads node operands from it.
+  const std::string& onnx_file() const { return strict_file_; }
   uint64_t seed() const { return seed_; }
 
  private:

@@ -53,6 +53,12 @@ bool is_unary_kind(OpKind kind) {
   }
 }
 
+void gelu_tanh(const float* x, float* y, int64_t count, int threads) {
+  apply(x, y, count, threads, [](float v) {
+    return 0.5f * v * (1.0f + std::tanh(0.7978845608f * (v + 0.044715f * v * v * v)));
+  });
+}
+
 void unary(OpKind kind, const float* x, float* y, int64_t count, float scale, int threads) {
   switch (kind) {
     case OpKind::Gelu:

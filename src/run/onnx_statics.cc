@@ -1,0 +1,339 @@
+// Evaluates the static part of an ONNX graph (see onnx_statics.h). Values are small (shape
+// vectors, masks of [seq, seq]); doubles hold every integer an exporter writes exactly.
+#include "run/onnx_statics.h"
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+
+namespace tessera::run {
+namespace {
+
+int64_t count_of(const std::vector<int64_t>& dims) {
+  int64_t n = 1;
+  for (int64_t d : dims) n *= d;
+  return n;
+}
+
+std::vector<int64_t> broadcast_dims(std::vector<int64_t> a, std::vector<int64_t> b) {
+  if (a.size() < b.size()) a.insert(a.begin(), b.size() - a.size(), 1);
+  if (b.size() < a.size()) b.insert(b.begin(), a.size() - b.size(), 1);
+  for (size_t i = 0; i < a.size(); ++i) a[i] = a[i] == 1 ? b[i] : a[i];
+  return a;
+}
+
+// Offset into a tensor of `in` dims broadcast to `out` dims for the flat output index `i`.
+int64_t broadcast_offset(int64_t i, const std::vector<int64_t>& out,
+                         const std::vector<int64_t>& in) {
+  int64_t offset = 0, stride = 1;
+  for (size_t k = 0; k < out.size(); ++k) {
+    size_t o = out.size() - 1 - k;
+    int64_t coord = i % out[o];
+    i /= out[o];
+    if (k < in.size()) {
+      int64_t d = in[in.size() - 1 - k];
+      offset += (d == 1 ? 0 : coord) * stride;
+      stride *= d;
+    }
+  }
+  return offset;
+}
+
+std::vector<int64_t> as_ints(const StaticValue& v) {
+  std::vector<int64_t> out;
+  for (double x : v.data) out.push_back(static_cast<int64_t>(x));
+  return out;
+}
+
+int64_t attr(const OnnxNodeInfo& n, const std::string& name, int64_t fallback) {
+  auto it = n.ints.find(name);
+  return it == n.ints.end() || it->second.empty() ? fallback : it->second[0];
+}
+
+bool integer_type(int64_t onnx_type) {
+  return onnx_type != 1 && onnx_type != 10 && onnx_type != 11 && onnx_type != 16;
+}
+
+class Evaluator {
+ public:
+  Evaluator(std::map<std::string, StaticValue>& values, const model::Graph& graph,
+            const std::map<std::string, std::vector<int64_t>>& shapes)
+      : values_(values), shapes_(shapes) {
+    for (const model::Tensor& t : graph.tensors) shapes_.emplace(t.name, t.shape);
+  }
+
+  std::optional<StaticValue> eval(const OnnxNodeInfo& n) {
+    const std::string& op = n.op_type;
+    if (op == "Constant") {
+      if (!n.tensors.empty()) return n.tensors.begin()->second;
+      auto it = n.ints.find("value_ints");
+      if (it != n.ints.end())
+        return ints_value(it->second, {static_cast<int64_t>(it->second.size())});
+      it = n.ints.find("value_int");
+      if (it != n.ints.end()) return ints_value(it->second, {});
+      return std::nullopt;
+    }
+    if (op == "Shape") {
+      auto it = shapes_.find(input(n, 0));
+      if (it == shapes_.end()) return std::nullopt;
+      std::vector<int64_t> s = it->second;
+      int64_t rank = static_cast<int64_t>(s.size());
+      int64_t start = clamp_axis(attr(n, "start", 0), rank),
+              end = clamp_axis(attr(n, "end", rank), rank);
+      std::vector<int64_t> part(s.begin() + start, s.begin() + std::max(start, end));
+      return ints_value(part, {static_cast<int64_t>(part.size())});
+    }
+    std::vector<const StaticValue*> in;
+    for (const std::string& name : n.inputs) {
+      if (name.empty()) {
+        in.push_back(nullptr);
+        continue;
+      }
+      auto it = values_.find(name);
+      if (it == values_.end()) return std::nullopt;
+      in.push_back(&it->second);
+    }
+    if (in.empty() || !in[0]) return std::nullopt;
+    const StaticValue& a = *in[0];
+    if (op == "Identity") return a;
+    if (op == "Cast") {
+      StaticValue v = a;
+      v.integer = integer_type(attr(n, "to", 1));
+      if (v.integer)
+        for (double& x : v.data) x = attr(n, "to", 1) == 9 ? (x != 0) : std::trunc(x);
+      return v;
+    }
+    if (op == "Sqrt" || op == "Neg" || op == "Not") {
+      StaticValue v = a;
+      for (double& x : v.data) x = op == "Sqrt" ? std::sqrt(x) : op == "Neg" ? -x : !x;
+      return v;
+    }
+    if (op == "Unsqueeze" || op == "Squeeze" || op == "Reshape" || op == "Flatten") {
+      return reshaped(n, in, a);
+    }
+    if (in.size() >= 2 && in[1] && is_binary(op)) return binary(op, a, *in[1]);
+    if (op == "Where" && in.size() == 3 && in[1] && in[2]) return where(a, *in[1], *in[2]);
+    if (op == "Trilu") return trilu(n, a, in.size() > 1 && in[1] ? in[1]->data.at(0) : 0.0);
+    if (op == "ConstantOfShape") {
+      StaticValue v;
+      v.dims = as_ints(a);
+      double fill = 0.0;
+      v.integer = true;
+      if (!n.tensors.empty() && !n.tensors.begin()->second.data.empty()) {
+        fill = n.tensors.begin()->second.data[0];
+        v.integer = n.tensors.begin()->second.integer;
+      }
+      if (count_of(v.dims) > kMaxElements) return std::nullopt;
+      v.data.assign(static_cast<size_t>(count_of(v.dims)), fill);
+      return v;
+    }
+    if (op == "Range" && in.size() == 3 && in[1] && in[2]) {
+      StaticValue v;
+      v.integer = a.integer;
+      double start = a.data.at(0), limit = in[1]->data.at(0), delta = in[2]->data.at(0);
+      if (delta == 0) return std::nullopt;
+      for (double x = start; delta > 0 ? x < limit : x > limit; x += delta) {
+        v.data.push_back(x);
+        if (static_cast<int64_t>(v.data.size()) > kMaxElements) return std::nullopt;
+      }
+      v.dims = {static_cast<int64_t>(v.data.size())};
+      return v;
+    }
+    if (op == "Gather" && in.size() == 2 && in[1] && a.dims.size() == 1) {
+      StaticValue v;
+      v.integer = a.integer;
+      v.dims = in[1]->dims;
+      for (double idx : in[1]->data) {
+        int64_t i = static_cast<int64_t>(idx);
+        if (i < 0) i += a.dims[0];
+        if (i < 0 || i >= a.dims[0]) return std::nullopt;
+        v.data.push_back(a.data[static_cast<size_t>(i)]);
+      }
+      return v;
+    }
+    if (op == "Concat" && a.dims.size() <= 1) {
+      StaticValue v;
+      v.integer = a.integer;
+      for (const StaticValue* x : in)
+        if (x) v.data.insert(v.data.end(), x->data.begin(), x->data.end());
+      v.dims = {static_cast<int64_t>(v.data.size())};
+      return v;
+    }
+    return std::nullopt;
+  }
+
+ private:
+  static constexpr int64_t kMaxElements = 1 << 22;
+
+  static std::string input(const OnnxNodeInfo& n, size_t i) {
+    return i < n.inputs.size() ? n.inputs[i] : "";
+  }
+  static int64_t clamp_axis(int64_t axis, int64_t rank) {
+    if (axis < 0) axis += rank;
+    return std::clamp<int64_t>(axis, 0, rank);
+  }
+  static StaticValue ints_value(const std::vector<int64_t>& xs, std::vector<int64_t> dims) {
+    StaticValue v;
+    v.integer = true;
+    v.dims = std::move(dims);
+    for (int64_t x : xs) v.data.push_back(static_cast<double>(x));
+    return v;
+  }
+  static bool is_binary(const std::string& op) {
+    static const char* kOps[] = {"Add", "Sub", "Mul", "Div", "Equal", "Less", "Greater",
+                                 "And", "Or",  "Max", "Min", "Pow",   "Mod"};
+    for (const char* k : kOps)
+      if (op == k) return true;
+    return false;
+  }
+  static std::optional<StaticValue> binary(const std::string& op, const StaticValue& a,
+                                           const StaticValue& b) {
+    StaticValue v;
+    v.dims = broadcast_dims(a.dims, b.dims);
+    bool compare = op == "Equal" || op == "Less" || op == "Greater" || op == "And" || op == "Or";
+    v.integer = compare || (a.integer && b.integer);
+    int64_t count = count_of(v.dims);
+    if (count > kMaxElements) return std::nullopt;
+    for (int64_t i = 0; i < count; ++i) {
+      double x = a.data.at(static_cast<size_t>(broadcast_offset(i, v.dims, a.dims)));
+      double y = b.data.at(static_cast<size_t>(broadcast_offset(i, v.dims, b.dims)));
+      double r = op == "Add"       ? x + y
+                 : op == "Sub"     ? x - y
+                 : op == "Mul"     ? x * y
+                 : op == "Div"     ? (y == 0      ? 0
+                                      : v.integer ? std::trunc(x / y)
+                                                  : x / y)
+                 : op == "Equal"   ? x == y
+                 : op == "Less"    ? x < y
+                 : op == "Greater" ? x > y
+                 : op == "And"     ? (x != 0 && y != 0)
+                 : op == "Or"      ? (x != 0 || y != 0)
+                 : op == "Max"     ? std::max(x, y)
+                 : op == "Min"     ? std::min(x, y)
+                 : op == "Pow"     ? std::pow(x, y)
+                                   : (y == 0 ? 0 : std::fmod(x, y));
+      v.data.push_back(r);
+    }
+    return v;
+  }
+  static std::optional<StaticValue> where(const StaticValue& c, const StaticValue& x,
+                                          const StaticValue& y) {
+    StaticValue v;
+    v.dims = broadcast_dims(broadcast_dims(c.dims, x.dims), y.dims);
+    v.integer = x.integer && y.integer;
+    int64_t count = count_of(v.dims);
+    if (count > kMaxElements) return std::nullopt;
+    for (int64_t i = 0; i < count; ++i)
+      v.data.push_back(c.data.at(static_cast<size_t>(broadcast_offset(i, v.dims, c.dims))) != 0
+                           ? x.data.at(static_cast<size_t>(broadcast_offset(i, v.dims, x.dims)))
+                           : y.data.at(static_cast<size_t>(broadcast_offset(i, v.dims, y.dims))));
+    return v;
+  }
+  static std::optional<StaticValue> trilu(const OnnxNodeInfo& n, StaticValue v, double k) {
+    if (v.dims.size() < 2) return std::nullopt;
+    bool upper = attr(n, "upper", 1) != 0;
+    int64_t rows = v.dims[v.dims.size() - 2], cols = v.dims.back();
+    for (size_t i = 0; i < v.data.size(); ++i) {
+      int64_t r = (static_cast<int64_t>(i) / cols) % rows, c = static_cast<int64_t>(i) % cols;
+      bool keep = upper ? c - r >= static_cast<int64_t>(k) : c - r <= static_cast<int64_t>(k);
+      if (!keep) v.data[i] = 0;
+    }
+    return v;
+  }
+  // Reshape-like ops keep the data; the output's dims come from the graph when it has the value,
+  // else from the op's own rule where it is simple.
+  std::optional<StaticValue> reshaped(const OnnxNodeInfo& n,
+                                      const std::vector<const StaticValue*>& in, StaticValue v) {
+    if (n.op_type == "Unsqueeze") {
+      std::vector<int64_t> axes = n.ints.count("axes")     ? n.ints.at("axes")
+                                  : in.size() > 1 && in[1] ? as_ints(*in[1])
+                                                           : std::vector<int64_t>{};
+      int64_t rank = static_cast<int64_t>(v.dims.size() + axes.size());
+      for (int64_t& x : axes) x = x < 0 ? x + rank : x;
+      std::sort(axes.begin(), axes.end());
+      for (int64_t x : axes)
+        v.dims.insert(v.dims.begin() + std::min<int64_t>(x, static_cast<int64_t>(v.dims.size())),
+                      1);
+      return v;
+    }
+    if (n.op_type == "Squeeze") {
+      std::vector<int64_t> dims;
+      for (int64_t d : v.dims)
+        if (d != 1) dims.push_back(d);
+      v.dims = dims;
+      return v;
+    }
+    if (n.op_type == "Reshape" && in.size() > 1 && in[1]) {
+      std::vector<int64_t> target = as_ints(*in[1]);
+      int64_t known = 1, infer = -1;
+      for (size_t i = 0; i < target.size(); ++i) {
+        if (target[i] == 0 && i < v.dims.size()) target[i] = v.dims[i];
+        if (target[i] == -1)
+          infer = static_cast<int64_t>(i);
+        else
+          known *= target[i];
+      }
+      if (infer >= 0 && known > 0) target[static_cast<size_t>(infer)] = count_of(v.dims) / known;
+      v.dims = target;
+      return v;
+    }
+    return std::nullopt;
+  }
+
+  std::map<std::string, StaticValue>& values_;
+  std::map<std::string, std::vector<int64_t>> shapes_;
+};
+
+}  // namespace
+
+OnnxStatics::OnnxStatics(std::vector<std::pair<std::string, OnnxNodeInfo>> nodes,
+                         std::map<std::string, StaticValue> constants,
+                         std::map<std::string, std::vector<int64_t>> shapes)
+    : nodes_(std::move(nodes)), constants_(std::move(constants)), shapes_(std::move(shapes)) {
+  for (size_t i = 0; i < nodes_.size(); ++i) {
+    index_[nodes_[i].first] = i;
+    for (const std::string& out : nodes_[i].second.outputs) producer_[out] = i;
+  }
+}
+
+std::map<std::string, StaticValue> OnnxStatics::evaluate(const model::Graph& graph) const {
+  std::map<std::string, StaticValue> values = constants_;
+  Evaluator evaluator(values, graph, shapes_);
+  for (const auto& entry : nodes_) {
+    const OnnxNodeInfo& node = entry.second;
+    if (node.inputs.empty() && node.op_type != "Constant") continue;
+    std::optional<StaticValue> v = evaluator.eval(node);
+    if (!v) continue;
+    if (!node.outputs.empty()) values[node.outputs[0]] = std::move(*v);
+  }
+  return values;
+}
+
+const OnnxNodeInfo* OnnxStatics::node(const std::string& name) const {
+  auto it = index_.find(name);
+  return it == index_.end() ? nullptr : &nodes_[it->second].second;
+}
+
+}  // namespace tessera::run
+
+namespace tessera::run {
+const std::vector<int64_t>* OnnxStatics::shape(const std::string& value) const {
+  auto it = shapes_.find(value);
+  return it == shapes_.end() ? nullptr : &it->second;
+}
+}  // namespace tessera::run
+
+namespace tessera::run {
+bool OnnxStatics::has_ancestor(const std::string& node, const std::string& op_type,
+                               int depth) const {
+  auto it = index_.find(node);
+  if (it == index_.end() || depth <= 0) return false;
+  for (const std::string& in : nodes_[it->second].second.inputs) {
+    auto p = producer_.find(in);
+    if (p == producer_.end()) continue;
+    const auto& [name, info] = nodes_[p->second];
+    if (info.op_type == op_type || has_ancestor(name, op_type, depth - 1)) return true;
+  }
+  return false;
+}
+}  // namespace tessera::run

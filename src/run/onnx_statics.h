@@ -1,0 +1,66 @@
+// Static values of an ONNX model for the engine (issue #7: exported models run with their own
+// values). The importer keeps a graph's data flow but not the integer operands that steer data
+// movement (Slice starts, Gather indices, the causal mask a Trilu builds, Cast targets); the
+// engine recovers them here: the file's constants, plus a small evaluator over the nodes whose
+// inputs are all static (shape arithmetic, Trilu, Where, Range, ...), with Shape taken from the
+// imported graph's tensor shapes so that bound dimensions (--dim seq=16) are respected.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tessera/model/graph.h"
+
+namespace tessera::run {
+
+struct StaticValue {
+  std::vector<int64_t> dims;
+  std::vector<double> data;
+  bool integer = false;  // integer or bool dtype: division truncates
+};
+
+// One ONNX node as the engine needs it: op type, input value names, integer attributes.
+struct OnnxNodeInfo {
+  std::string op_type;
+  std::vector<std::string> inputs;
+  std::vector<std::string> outputs;
+  std::map<std::string, std::vector<int64_t>> ints;  // INT and INTS attributes
+  std::map<std::string, StaticValue> tensors;        // TENSOR attributes (Constant, ...)
+  std::map<std::string, std::string> strings;        // STRING attributes (Einsum equation)
+  std::map<std::string, double> floats;              // FLOAT attributes (epsilon)
+};
+
+class OnnxStatics {
+ public:
+  // `nodes` in topological order with the importer's node names; `constants` the initializers
+  // (small FLOAT ones and every integer/bool one) by value name; `shapes` of the file's values.
+  OnnxStatics(std::vector<std::pair<std::string, OnnxNodeInfo>> nodes,
+              std::map<std::string, StaticValue> constants,
+              std::map<std::string, std::vector<int64_t>> shapes);
+
+  // Every value computable from constants and the graph's shapes, by name.
+  std::map<std::string, StaticValue> evaluate(const model::Graph& graph) const;
+  const OnnxNodeInfo* node(const std::string& name) const;
+  // Whether a node of `op_type` feeds `node` within `depth` producer hops (the tanh form of a
+  // GELU the importer fused into one op).
+  bool has_ancestor(const std::string& node, const std::string& op_type, int depth) const;
+  // A value's shape after dimension binding and shape inference; null when unknown.
+  const std::vector<int64_t>* shape(const std::string& value) const;
+
+ private:
+  std::vector<std::pair<std::string, OnnxNodeInfo>> nodes_;
+  std::map<std::string, size_t> index_;
+  std::map<std::string, size_t> producer_;  // value name -> node index
+  std::map<std::string, StaticValue> constants_;
+  std::map<std::string, std::vector<int64_t>> shapes_;
+};
+
+// Reads `path` (the file `graph` was imported from) as the importer does, with the dimension
+// bindings recorded in graph.config; throws tessera::Error for unreadable files.
+std::shared_ptr<const OnnxStatics> read_onnx_statics(const std::string& path,
+                                                     const model::Graph& graph);
+
+}  // namespace tessera::run

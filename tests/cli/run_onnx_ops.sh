@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# tessera run on exported ONNX graphs: data-movement ops run; an op the cpu backend lacks is one
+# error line naming the node and op (exit 2); a Gather index out of range is a clear error.
+# Models are written with /usr/bin/python3's onnx package; skipped (exit 0) without it.
+set -u
+tessera="$1"
+if ! /usr/bin/python3 -c 'import onnx' >/dev/null 2>&1; then
+  echo "skip: /usr/bin/python3 has no onnx"; exit 0
+fi
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+failures=0
+
+/usr/bin/python3 - "$dir" <<'PY'
+import sys
+import numpy as np
+from onnx import TensorProto, helper, numpy_helper, save
+out = sys.argv[1]
+x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 4, 6])
+y = helper.make_tensor_value_info("y", TensorProto.FLOAT, None)
+def model(nodes, inits, name):
+    g = helper.make_graph(nodes, name, [x], [y], inits)
+    save(helper.make_model(g, opset_imports=[helper.make_operatorsetid("", 13)]),
+         f"{out}/{name}.onnx")
+idx = lambda v, n: numpy_helper.from_array(np.array(v, dtype=np.int64), n)
+# Slice rows 1..3 of axis 1, split the last axis 2+4, concat back, gather index -1 of axis 1.
+model([helper.make_node("Slice", ["x", "s", "e", "a"], ["t"], name="slice"),
+       helper.make_node("Split", ["t", "sizes"], ["p", "q"], name="split", axis=2),
+       helper.make_node("Concat", ["q", "p"], ["c"], name="concat", axis=2),
+       helper.make_node("Gather", ["c", "i"], ["y"], name="gather", axis=1)],
+      [idx([1], "s"), idx([3], "e"), idx([1], "a"), idx([2, 4], "sizes"), idx(-1, "i")], "moves")
+model([helper.make_node("CumSum", ["x", "axis"], ["y"], name="running_total")],
+      [idx(1, "axis")], "cumsum")
+model([helper.make_node("Gather", ["x", "i"], ["y"], name="pick", axis=1)],
+      [idx([7], "i")], "bad_index")
+PY
+
+check() {  # check "description" "needle" rc args...
+  local what="$1" needle="$2" want="$3"; shift 3
+  local out rc
+  out=$("$tessera" "$@" 2>&1); rc=$?
+  if [[ $rc -ne $want || "$out" != *"$needle"* ]]; then
+    echo "FAIL ($what: rc=$rc, want $want and '$needle'): tessera $*"; echo "$out"
+    failures=$((failures + 1))
+  fi
+  if [[ $want -eq 2 && $(printf '%s\n' "$out" | wc -l) -ne 1 ]]; then
+    echo "FAIL ($what: not one line)"; echo "$out"; failures=$((failures + 1))
+  fi
+}
+
+check "data movement runs" '"median_s"' 0 run "$dir/moves.onnx" --format json
+check "unsupported op" "node 'running_total' (ONNX CumSum) is not supported by the cpu backend" 2 \
+  run "$dir/cumsum.onnx"
+check "gather index" "index 7 is out of range for an axis of 4" 2 run "$dir/bad_index.onnx"
+
+[[ $failures -eq 0 ]] && echo "ok" || exit 1
