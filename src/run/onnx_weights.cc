@@ -11,12 +11,9 @@
 #include <fstream>
 #include <optional>
 
-#include "model/onnx/onnx_fold.h"
-#include "model/onnx/onnx_reader.h"
-#include "model/onnx/onnx_shapes.h"
-#include "model/onnx/onnx_view.h"
 #include "run/onnx_statics.h"
 #include "tessera/core/error.h"
+#include "tessera/model/onnx_front.h"
 #include "tessera/run/weights.h"
 
 namespace tessera::run {
@@ -164,7 +161,6 @@ void WeightStore::load_onnx(const std::string& path) {
 
 std::shared_ptr<const OnnxStatics> read_onnx_statics(const std::string& path,
                                                      const model::Graph& graph) {
-  using namespace model::onnx_import;
   // The importer's front half with the graph's own dimension bindings, so that node names,
   // folded shape values and value shapes are the ones the graph was built from.
   model::LoadOptions load;
@@ -172,12 +168,8 @@ std::shared_ptr<const OnnxStatics> read_onnx_statics(const std::string& path,
     if (key.rfind("dim.", 0) == 0) load.dims[key.substr(4)] = std::stoll(value);
     if (key == "batch" && value != "1") load.batch = std::stoll(value);
   }
-  ReadModel read = read_onnx_file(path);
-  onnx::ModelProto& proto = read.proto;
-  normalize_graph(*proto.mutable_graph(), path);
-  bind_dimensions(proto, load, path);
-  ShapeMap shape_map = fold_and_infer(proto, path);
-  const onnx::GraphProto& g = proto.graph();
+  model::PreparedOnnx prepared = model::prepare_onnx(path, load);
+  const onnx::GraphProto& g = prepared.proto.graph();
   std::map<std::string, StaticValue> constants;
   for (const onnx::TensorProto& t : g.initializer()) {
     int64_t count = 1;
@@ -185,9 +177,7 @@ std::shared_ptr<const OnnxStatics> read_onnx_statics(const std::string& path,
     if (t.data_type() == onnx::TensorProto::FLOAT && count > 4096) continue;  // weights
     if (auto v = static_value(t)) constants[t.name()] = std::move(*v);
   }
-  std::map<std::string, std::vector<int64_t>> shapes;
-  for (const auto& [name, shape] : shape_map)
-    if (shape.known) shapes[name] = shape.dims;
+  std::map<std::string, std::vector<int64_t>> shapes = std::move(prepared.shapes);
   std::vector<std::pair<std::string, OnnxNodeInfo>> nodes;
   for (int i = 0; i < g.node_size(); ++i) {
     const onnx::NodeProto& n = g.node(i);
