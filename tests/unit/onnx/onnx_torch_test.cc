@@ -2,14 +2,13 @@
 // skipped when /usr/bin/python3 has no torch) are analysed like the zoo networks they mirror
 // (issue #3: "a model exported from the same network as a zoo model gives the same analysis").
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "support/torch_fixtures.h"
 #include "tessera/core/error.h"
 #include "tessera/model/onnx_import.h"
 #include "tessera/model/zoo.h"
@@ -25,22 +24,7 @@ class TorchExports : public ::testing::Test {
   // The exports are generated once per version of the generator and reused by every test
   // process (ctest runs each test in its own): a directory keyed by the script's size and time.
   static void SetUpTestSuite() {
-    std::string script = std::string(TESSERA_SOURCE_DIR) + "/tests/fixtures/onnx/make_torch.py";
-    std::error_code ec;
-    auto stamp = fs::last_write_time(script, ec).time_since_epoch().count();
-    dir_ = fs::temp_directory_path() /
-           ("tessera_onnx_fixtures_" + std::to_string(::getuid()) + "_" +
-            std::to_string(fs::file_size(script, ec)) + "_" + std::to_string(stamp));
-    if (!fs::exists(dir_ / "expected.json")) {
-      fs::path staging = dir_.string() + ".tmp" + std::to_string(::getpid());
-      std::string command =
-          "/usr/bin/python3 -c 'import torch, onnx' >/dev/null 2>&1 && "
-          "/usr/bin/python3 " +
-          script + " " + staging.string() + " >/dev/null 2>&1";
-      if (fs::exists("/usr/bin/python3") && std::system(command.c_str()) == 0)
-        fs::rename(staging, dir_, ec);  // a concurrent process may have won: use its copy
-      fs::remove_all(staging, ec);
-    }
+    dir_ = tessera::test_support::torch_fixture_dir();
     available_ = fs::exists(dir_ / "expected.json");
     if (available_) {
       std::ifstream in(dir_ / "expected.json");

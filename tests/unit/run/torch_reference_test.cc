@@ -4,15 +4,14 @@
 // models and NAME.reference.json; the fixtures are generated at test time (shared cache with
 // the ONNX import tests) and the tests skip when /usr/bin/python3 has no torch.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "support/torch_fixtures.h"
 #include "tessera/model/onnx_import.h"
 #include "tessera/run/backend.h"
 #include "tessera/run/weights.h"
@@ -25,24 +24,7 @@ namespace fs = std::filesystem;
 class TorchReference : public ::testing::Test {
  protected:
   // Same cache directory and generation rule as tests/unit/onnx/onnx_torch_test.cc.
-  static void SetUpTestSuite() {
-    std::string script = std::string(TESSERA_SOURCE_DIR) + "/tests/fixtures/onnx/make_torch.py";
-    std::error_code ec;
-    auto stamp = fs::last_write_time(script, ec).time_since_epoch().count();
-    dir_ = fs::temp_directory_path() /
-           ("tessera_onnx_fixtures_" + std::to_string(::getuid()) + "_" +
-            std::to_string(fs::file_size(script, ec)) + "_" + std::to_string(stamp));
-    if (!fs::exists(dir_ / "expected.json")) {
-      fs::path staging = dir_.string() + ".tmp" + std::to_string(::getpid());
-      std::string command =
-          "/usr/bin/python3 -c 'import torch, onnx' >/dev/null 2>&1 && "
-          "/usr/bin/python3 " +
-          script + " " + staging.string() + " >/dev/null 2>&1";
-      if (fs::exists("/usr/bin/python3") && std::system(command.c_str()) == 0)
-        fs::rename(staging, dir_, ec);  // a concurrent process may have won: use its copy
-      fs::remove_all(staging, ec);
-    }
-  }
+  static void SetUpTestSuite() { dir_ = tessera::test_support::torch_fixture_dir(); }
   void SetUp() override {
     if (!fs::exists(dir_ / "expected.json"))
       GTEST_SKIP() << "/usr/bin/python3 with torch and onnx is not available";
