@@ -65,12 +65,12 @@ Prediction predict(const std::string& model, const hw::Hardware& hw, const std::
 
 // Gaps: with BN folded only, swish, squeeze-excite and residual adds keep their own HBM round
 // trips, so intensities are ~50-70% of Table 3's I and the X models' advantage is
-// under-predicted at the large end (B5-B7), where Table 3's I of the X models keeps growing. E = 1 also ignores Table 3's per-model
-// efficiencies (36-59%), which favour neither family consistently. On V100, Table 3's ratios
-// are larger still (cuDNN's depthwise kernels are less efficient than its dense ones) while
-// the roofline sees the same 900 GB/s as TPUv3. The sign, i.e. the nonproportionality itself,
-// is reproduced for all 16 pairs. Tolerance: the geomean ratio error is pinned within 5 points
-// of tessera's value.
+// under-predicted at the large end (B5-B7), where Table 3's I of the X models keeps growing. E = 1
+// also ignores Table 3's per-model efficiencies (36-59%), which favour neither family consistently.
+// On V100, Table 3's ratios are larger still (cuDNN's depthwise kernels are less efficient than its
+// dense ones) while the roofline sees the same 900 GB/s as TPUv3. The sign, i.e. the
+// nonproportionality itself, is reproduced for all 16 pairs. Tolerance: the geomean ratio error is
+// pinned within 5 points of tessera's value.
 void check(const std::string& hw_name, const std::string& precision, bool gpu,
            double pinned_error) {
   hw::Hardware hw = hw::load_hardware(hw_name);
@@ -139,9 +139,10 @@ TEST(HwPerfEfficientNetX, RooflineLatencyAndIntensityAgainstTable3OnTpuV3) {
       }
     }
   }
-  std::printf("tpu-v3 EfficientNet-B0..B7: geomean roofline-latency error %.1f%%, intensity "
-              "error %.1f%%\n",
-              100 * (std::exp(log_b_latency / 8) - 1), 100 * (std::exp(log_b_intensity / 8) - 1));
+  std::printf(
+      "tpu-v3 EfficientNet-B0..B7: geomean roofline-latency error %.1f%%, intensity "
+      "error %.1f%%\n",
+      100 * (std::exp(log_b_latency / 8) - 1), 100 * (std::exp(log_b_intensity / 8) - 1));
 }
 
 }  // namespace
