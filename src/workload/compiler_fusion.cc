@@ -89,7 +89,8 @@ class Fuser {
     }
   }
 
-  // The activation input of `n` that comes from an on-chip chain, if any.
+  // Decides, for node `n` in graph order, which one of its activation inputs (if any) stays on
+  // chip, and whether `n` extends its producer's epilogue chain.
   void visit(NodeId n) {
     const model::Node& b = node(n);
     if (is_matmul_or_conv(b.kind)) root_[static_cast<size_t>(n)] = n;
