@@ -36,10 +36,8 @@ double stream(const Split& s, int64_t side) {
   return static_cast<double>(s.count - 1) * c(s.tile) + c(s.last);
 }
 
-}  // namespace
-
 // Levels beyond the scratchpad (L2, DRAM) carry the tile traffic; the slowest bounds it.
-static double bus_bandwidth(const hw::Hardware& hw) {
+double bus_bandwidth(const hw::Hardware& hw) {
   double bw = hw.dram().bandwidth_bytes_per_s;
   bool beyond = false;
   for (const auto& level : hw.memory) {
@@ -48,6 +46,8 @@ static double bus_bandwidth(const hw::Hardware& hw) {
   }
   return bw;
 }
+
+}  // namespace
 
 double tile_bandwidth(const hw::Hardware& hw) {
   double bw = bus_bandwidth(hw);
