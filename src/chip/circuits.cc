@@ -25,6 +25,8 @@ constexpr double kClockFraction = 0.5;
 // Energy of one gate-equivalent toggle at 45 nm / 0.9 V: a 32-bit adder (0.1 pJ, 171 GE)
 // toggles about a quarter of its gates per op with random data -> ~2.3 fJ.
 constexpr double kGateTogglePj45 = 0.0023;
+// Buses run over the blocks on ~4 upper global layers: a quarter of their tracks is area.
+constexpr double kBusTrackShare = 0.25;
 
 double log2d(double x) { return std::log2(std::max(x, 1.0)); }
 
@@ -36,6 +38,7 @@ double int_multiplier_fo4(double width) { return 3 * log2d(width) + int_adder_fo
 double std_cell_area_factor() { return kClockScanPowerGrid / kPlacementUtilisation; }
 double synthesized_area_ratio() { return kSynthesisAreaRatio; }
 double clock_energy_fraction() { return kClockFraction; }
+double bus_track_share() { return kBusTrackShare; }
 
 double min_driver_ohm(const Technology& t) {
   // FO4 = 0.69 R0 (4 C0 + C0): R0 = FO4 / (3.45 C0).

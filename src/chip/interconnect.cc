@@ -12,7 +12,7 @@
 
 namespace tessera::chip {
 namespace {
-constexpr double kBusTrackShare = 0.25;
+const double kBusTrackShare = bus_track_share();
 }  // namespace
 
 ComponentReport central_data_bus(const CoreContext& c, const std::vector<BusLink>& links) {

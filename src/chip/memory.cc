@@ -85,7 +85,7 @@ ComponentReport memory(const CoreContext& c, const MemorySpec& m) {
   for (const int64_t banks : candidates) {
     // More banks than 2x the best feasible count only add periphery: stop searching there.
     if (best.banks > 0 && banks > 2 * best.banks) break;
-    for (int64_t slices = 1; slices <= 64 && width / slices >= 8; slices *= 4) {
+    for (int64_t slices = 1; slices <= 64 && (slices == 1 || width / slices >= 8); slices *= 4) {
       const int64_t slice_capacity = capacity / banks / slices;
       const int64_t slice_width = width / slices;
       if (slice_capacity < slice_width) break;
@@ -119,8 +119,10 @@ ComponentReport memory(const CoreContext& c, const MemorySpec& m) {
         }
         const double arrays = b * static_cast<double>(slices);
         const double area = bank.area_um2 * arrays;
-        // Each slice's data travels from its array to the port: half the memory's side.
+        // Each slice's data travels from its array to the port: half the memory's side, over
+        // the arrays on the upper global layers like any bus (bus_track_share of its tracks).
         const Block route = wire(t, WireLayer::Global, 0.5 * std::sqrt(area) * 1e-6, width * 8);
+        const double route_area = bus_track_share() * route.area_um2;
         if (bank.cycle_time_s > period) {
           why_not = "bank cycle time " + std::to_string(bank.cycle_time_s * 1e9) +
                     " ns exceeds the clock period " + std::to_string(period * 1e9) + " ns";
@@ -134,14 +136,14 @@ ComponentReport memory(const CoreContext& c, const MemorySpec& m) {
         }
         const double slices_d = static_cast<double>(slices);
         const double e_read = slices_d * bank.read_energy_pj + route.energy_pj;
-        const double cost = (area + route.area_um2) * std::sqrt(e_read);
+        const double cost = (area + route_area) * std::sqrt(e_read);
         if (cost < best.cost) {
           ArrayResult whole = bank;
           whole.read_energy_pj = slices_d * bank.read_energy_pj;
           whole.write_energy_pj = slices_d * bank.write_energy_pj;
           whole.area_um2 = bank.area_um2 * slices_d;
           whole.leakage_w = bank.leakage_w * slices_d;
-          best = {whole, banks, p, cost, route.energy_pj, route.delay_s, area + route.area_um2};
+          best = {whole, banks, p, cost, route.energy_pj, route.delay_s, area + route_area};
           best.slices = slices;
         }
       }

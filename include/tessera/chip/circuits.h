@@ -52,5 +52,9 @@ double std_cell_area_factor();
 double synthesized_area_ratio();
 // Fraction of a block's dynamic energy that is clock (switches every cycle regardless of data).
 double clock_energy_fraction();
+// Share of a wide bus's routing-track area charged as dedicated area: buses (the CDB, NoC
+// links, a memory's port route) run on the upper global layers over the blocks they join,
+// one of ~4 such layers.
+double bus_track_share();
 
 }  // namespace tessera::chip

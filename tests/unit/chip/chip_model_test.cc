@@ -81,6 +81,33 @@ TEST(ChipModel, ClockSearchAndImpossibleTargets) {
   EXPECT_THROW(evaluate_chip(spec), Error);
 }
 
+// A memory read 2 bytes at a time (ShiDianNao's synapse buffer broadcasts one 16-bit weight
+// per cycle) used to find no organisation at all: the width-slicing search started at 8 B.
+TEST(ChipModel, NarrowMemoryHasAnOrganisation) {
+  const auto r = evaluate_chip(parse_chip_spec(R"(
+name: narrow
+technology: {node_nm: 65}
+clock_mhz: 500
+tensor_unit: {rows: 8, cols: 8, dtype: int16, accumulator: int16}
+vector_unit: {lanes: 0}
+memories:
+  - {name: sb, capacity_kib: 128, width_bytes: 2, read_bytes_per_cycle: 2, write_bytes_per_cycle: 2}
+  - {name: wide, capacity_kib: 128, width_bytes: 64, read_bytes_per_cycle: 2, write_bytes_per_cycle: 2}
+)",
+                                               "narrow"));
+  const auto* sb = r.find("memory:sb");
+  ASSERT_NE(sb, nullptr);
+  EXPECT_GT(sb->area_mm2, 0);
+  // A 2-byte word costs less per access than a 64-byte one in the same capacity.
+  EXPECT_LT(sb->energy_pj.at("read_access"), r.find("memory:wide")->energy_pj.at("read_access"));
+}
+
+// The route from a memory's arrays to its port is a bus over the arrays: like the CDB and the
+// NoC links it is charged bus_track_share() of its routing tracks (circuits.h).
+TEST(ChipCircuits, BusTrackShareIsOneGlobalLayerInFour) {
+  EXPECT_DOUBLE_EQ(bus_track_share(), 0.25);
+}
+
 TEST(ChipModel, EnergyTableExport) {
   const auto r = evaluate_chip(load_chip_spec("tpu-v1"));
   const auto table = chip_energy_table(r);
