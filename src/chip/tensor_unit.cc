@@ -35,8 +35,13 @@ ComponentReport tensor_unit(const CoreContext& c) {
   if (multicast) {
     moving_bits = op_bits + acc_bits;  // latched bus operand + psum link register
   } else if (tu.dataflow == TuDataflow::WeightStationary) {
-    moving_bits = op_bits + acc_bits;  // input passes right, psum passes down
-    held_bits = 2 * op_bits;           // stationary weight + its double buffer
+    // The input passes right and the psum down; the next tile's weights shift down the column
+    // through each cell's weight shift register (Google's MXU cell: a weight register loaded
+    // from a weight shift register, US patent 11,907,330) while the current tile computes --
+    // the double buffer exists to hide that shifting (Jouppi et al., ISCA'17 Sec. 2), so at
+    // the peak rate it runs every cycle. Only the weight in use is held (loaded once a tile).
+    moving_bits = 2 * op_bits + acc_bits;
+    held_bits = op_bits;
   } else {
     moving_bits = 2 * op_bits;  // input and weight pass through
     held_bits = acc_bits;       // stationary accumulator (switches every MAC)
@@ -68,7 +73,10 @@ ComponentReport tensor_unit(const CoreContext& c) {
   int64_t bus_stages = 1;
   if (!multicast) {
     const Block h = wire(t, WireLayer::Local, pitch_m, op_bits);
-    const Block v = wire(t, WireLayer::Local, pitch_m, acc_bits);
+    // Vertical links: the psum, and for WS the weight shift chain beside it.
+    const int64_t v_bits =
+        acc_bits + (tu.dataflow == TuDataflow::WeightStationary ? op_bits : int64_t{0});
+    const Block v = wire(t, WireLayer::Local, pitch_m, v_bits);
     wire_energy_per_cycle = cells * (h.energy_pj + v.energy_pj);
     wire_delay = std::max(h.delay_s, v.delay_s);
   } else {
