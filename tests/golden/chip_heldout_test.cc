@@ -1,7 +1,8 @@
 // Held-out validation of the chip model (NeuroMeter 003 Sec. II-C method) on published silicon
 // that NeuroMeter did not validate against and that no tessera constant was derived from:
 // DianNao (ASPLOS'14), ShiDianNao (ISCA'15) and TPUv4i (ISCA'21). Each chip is described only
-// by its published organisation (units, memories, clock, node); no per-chip factor. Sources,
+// by its published organisation (units, memories, clock, node) in data/chip/presets/
+// (diannao, shidiannao, tpu-v4i; `tessera chip show <name>`); no per-chip factor. Sources,
 // and which numbers were checked (V) or are recalled from the papers (R), are in
 // data/chip/calibration.yaml (section heldout). tessera's numbers are pinned (+-5 %) so that
 // model changes show; the published figure and the error are printed and documented in
@@ -22,7 +23,7 @@ struct Published {
   double area_mm2, power_w;
 };
 
-ChipReport evaluate(const char* yaml) { return evaluate_chip(parse_chip_spec(yaml, "heldout")); }
+ChipReport evaluate(const char* preset) { return evaluate_chip(load_chip_spec(preset)); }
 
 void print_errors(const Published& p, double area_mm2, double power_w) {
   std::printf("  %-11s area %7.2f mm2 vs %7.2f (%+4.0f %%)  power %7.3f W vs %7.3f (%+4.0f %%)\n",
@@ -30,62 +31,18 @@ void print_errors(const Published& p, double area_mm2, double power_w) {
               100 * (power_w / p.power_w - 1));
 }
 
-// DianNao (Chen et al., ASPLOS'14): 65 nm, 0.98 GHz; NFU of Tn = 16 neurons x 16 synapses of
-// 16-bit fixed point (NFU-1: 256 multipliers, NFU-2: 16 adder trees of 15 adders, NFU-3: 16
-// activation units); NBin 2 KB, NBout 2 KB, SB 32 KB. The NFU reads one 16x16 synapse block
-// (512 B) from SB and one 16-neuron vector (32 B) from NBin per cycle and reads/writes one
-// 32 B partial-sum vector in NBout. Published after layout: 3.02 mm^2, 485 mW (V).
-constexpr const char* kDianNao = R"(
-name: diannao
-technology: {node_nm: 65}
-clock_mhz: 980
-reduction_tree: {inputs: 16, count: 16, dtype: int16, accumulator: int16}
-vector_unit: {lanes: 0}
-memories:
-  - {name: nbin, capacity_kib: 2, width_bytes: 32, read_bytes_per_cycle: 32, write_bytes_per_cycle: 32}
-  - {name: nbout, capacity_kib: 2, width_bytes: 32, read_bytes_per_cycle: 32, write_bytes_per_cycle: 32}
-  - {name: sb, capacity_kib: 32, width_bytes: 512, read_bytes_per_cycle: 512, write_bytes_per_cycle: 32}
-scalar_unit: false
-white_space: 0
-)";
-
-// ShiDianNao (Du et al., ISCA'15): 65 nm, 1 GHz; 8x8 mesh of 16-bit PEs, each accumulating
-// one output neuron (output stationary) with inputs shifted between neighbours and the kernel
-// value broadcast; NBin 64 KB, NBout 64 KB, SB 128 KB, IB 32 KB. Published after layout:
-// 4.86 mm^2, 320 mW (V); organisation (R).
-constexpr const char* kShiDianNao = R"(
-name: shidiannao
-technology: {node_nm: 65}
-clock_mhz: 1000
-tensor_unit: {rows: 8, cols: 8, dtype: int16, accumulator: int16, dataflow: os, interconnect: unicast}
-vector_unit: {lanes: 0}
-memories:
-  - {name: nbin, capacity_kib: 64, width_bytes: 16, read_bytes_per_cycle: 16, write_bytes_per_cycle: 16}
-  - {name: nbout, capacity_kib: 64, width_bytes: 16, read_bytes_per_cycle: 16, write_bytes_per_cycle: 16}
-  - {name: sb, capacity_kib: 128, width_bytes: 2, read_bytes_per_cycle: 2, write_bytes_per_cycle: 2}
-  - {name: ib, capacity_kib: 32, width_bytes: 8, read_bytes_per_cycle: 8, write_bytes_per_cycle: 0}
-scalar_unit: false
-white_space: 0
-)";
-
-// TPUv4i (Jouppi et al., ISCA'21, Table 1 and Sec. 3): 7 nm, 1050 MHz, one TensorCore with
-// four 128x128 bf16 MXUs (138 TOPS), a 128x8-lane VPU, 16 MiB VMem, 128 MiB CMEM, 2 HBM2
-// stacks (614 GB/s), ICI links for a 4-chip ring, PCIe; die < 400 mm^2, TDP 175 W (V via a
-// secondary copy of Table 1; the VPU width, link count/rate and PCIe generation are R). As
-// for TPU-v1/-v2, 21 % white space, and the package TDP includes the HBM stacks.
-constexpr const char* kTpuV4i = R"(
-name: tpu-v4i
-technology: {node_nm: 7}
-clock_mhz: 1050
-tensor_unit: {rows: 128, cols: 128, count: 4, dtype: bf16, accumulator: fp32}
-vector_unit: {lanes: 128, sublanes: 8, dtype: fp32, vreg_entries: 32}
-memories:
-  - {name: vmem, capacity_mib: 16}
-  - {name: cmem, capacity_mib: 128, width_bytes: 512, read_bytes_per_cycle: 512, write_bytes_per_cycle: 512}
-scalar_unit: true
-offchip: {dram: hbm2, dram_gbps: 614, pcie_gen: 4, pcie_lanes: 16, chip_links: 2, link_gbps: 400}
-white_space: 0.21
-)";
+// The three specs (data/chip/presets/*.yaml, with their sources):
+// - DianNao: 65 nm, 0.98 GHz; NFU of Tn = 16 neurons x 16 synapses of 16-bit fixed point as 16
+//   reduction trees of 16 inputs; NBin 2 KB, NBout 2 KB, SB 32 KB, the NFU reading a 512 B
+//   synapse block and a 32 B neuron vector per cycle. Published after layout: 3.02 mm^2,
+//   485 mW (V); organisation (R).
+// - ShiDianNao: 65 nm, 1 GHz; 8x8 output-stationary mesh of 16-bit PEs, the kernel value
+//   broadcast; NBin 64 KB, NBout 64 KB, SB 128 KB, IB 32 KB. Published after layout: 4.86 mm^2,
+//   320 mW (V); organisation (R).
+// - TPUv4i: 7 nm, 1050 MHz, one TensorCore with four 128x128 bf16 MXUs (138 TOPS), a 128x8-lane
+//   VPU, 16 MiB VMem, 128 MiB CMEM, 2 HBM2 stacks (614 GB/s), 2 ICI links, PCIe Gen4; die
+//   < 400 mm^2, TDP 175 W (V via a secondary copy of Table 1; the VPU width, the links and PCIe
+//   are R). 21 % white space as TPU-v1/-v2; the package TDP includes the HBM stacks.
 
 // What tessera computes (pinned +-5 %).
 constexpr double kDianNaoAreaMm2 = 7.89, kDianNaoTdpW = 1.97;
@@ -93,7 +50,7 @@ constexpr double kShiDianNaoAreaMm2 = 4.57, kShiDianNaoTdpW = 0.556;
 constexpr double kTpuV4iAreaMm2 = 238.0, kTpuV4iPackageTdpW = 154.8;
 
 TEST(ChipHeldout, DianNao) {
-  const auto r = evaluate(kDianNao);
+  const auto r = evaluate("diannao");
   const Published p{"DianNao", 3.02, 0.485};
   print_errors(p, r.area_mm2, r.tdp_w);
   // 256 16-bit MACs at 0.98 GHz: 502 GOP/s counting a MAC as 2 ops; DianNao quotes 452 GOP/s
@@ -120,7 +77,7 @@ TEST(ChipHeldout, DianNao) {
 }
 
 TEST(ChipHeldout, ShiDianNao) {
-  const auto r = evaluate(kShiDianNao);
+  const auto r = evaluate("shidiannao");
   const Published p{"ShiDianNao", 4.86, 0.320};
   print_errors(p, r.area_mm2, r.tdp_w);
   EXPECT_NEAR(r.peak_tops, 0.128, 0.001);
@@ -136,7 +93,7 @@ TEST(ChipHeldout, ShiDianNao) {
 }
 
 TEST(ChipHeldout, TpuV4i) {
-  const auto r = evaluate(kTpuV4i);
+  const auto r = evaluate("tpu-v4i");
   const Published p{"TPUv4i", 400, 175};
   print_errors(p, r.area_mm2, r.package_tdp_w);
   EXPECT_NEAR(r.peak_tops, 137.6, 0.1);

@@ -1,6 +1,7 @@
 // Chip specs in YAML (issue #6): a strict parser (unknown keys are rejected with their key
-// path), the built-in presets (tpu-v1, tpu-v2, eyeriss, gemmini, nvdla-*) compiled into the
-// binary (the same text as data/chip/*.yaml), and a writer for `tessera chip show`.
+// path), the built-in presets (tpu-v1, tpu-v2, eyeriss, gemmini and the held-out diannao,
+// shidiannao, tpu-v4i) compiled into the binary (the same text as data/chip/presets/*.yaml),
+// and a writer for `tessera chip show`.
 #pragma once
 
 #include <string>
