@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <utility>
 #include <vector>
 
 #include "chip/components.h"
@@ -74,6 +75,7 @@ ComponentReport memory(const CoreContext& c, const MemorySpec& m) {
     double cost = std::numeric_limits<double>::infinity();
     double route_pj = 0, route_delay = 0, area_um2 = 0;
     int64_t slices = 1;
+    bool edge = false, edge_arrays = false;
   } best;
   std::string why_not = "no organisation evaluated";
   std::vector<int64_t> candidates;
@@ -108,20 +110,31 @@ ComponentReport memory(const CoreContext& c, const MemorySpec& m) {
                   std::to_string(write_bpc) + " B/cycle write needs more banks or ports";
         continue;
       }
-      {
+      // (distributed, edge-fed arrays): central; distributed slices of central arrays;
+      // distributed slices of edge-fed arrays.
+      for (const auto& [edge, edge_arrays] :
+           {std::pair{false, false}, {true, false}, {true, true}}) {
+        if (edge ? m.port == MemoryPort::Central : m.port == MemoryPort::Distributed) continue;
+        if (edge && !edge_arrays && slices == 1) continue;  // same as central
         const PortConfig& p = *chosen;
         ArrayResult bank;
         try {
-          bank = memory_array(t, {slice_capacity, slice_width, p.read, p.write, m.cell});
+          bank =
+              memory_array(t, {slice_capacity, slice_width, p.read, p.write, m.cell, edge_arrays});
         } catch (const Error& e) {
           why_not = e.what();
           continue;
         }
         const double arrays = b * static_cast<double>(slices);
         const double area = bank.area_um2 * arrays;
-        // Each slice's data travels from its array to the port: half the memory's side, over
-        // the arrays on the upper global layers like any bus (bus_track_share of its tracks).
-        const Block route = wire(t, WireLayer::Global, 0.5 * std::sqrt(area) * 1e-6, width * 8);
+        // Central port: each slice's data travels from its array to the port, half the
+        // memory's side. Distributed: the slices lie side by side along the consumer's edge
+        // and each drives its own bits into the lanes in front of it; only the banks stacked
+        // behind the first one send their data across the nearer ones (on average half the
+        // depth beyond the first bank). Either route runs over the arrays on the upper global
+        // layers like any bus (bus_track_share of its tracks).
+        const double route_m = 0.5 * std::sqrt(area) * 1e-6 * (edge ? 1 - 1 / b : 1);
+        const Block route = wire(t, WireLayer::Global, route_m, width * 8);
         const double route_area = bus_track_share() * route.area_um2;
         if (bank.cycle_time_s > period) {
           why_not = "bank cycle time " + std::to_string(bank.cycle_time_s * 1e9) +
@@ -145,6 +158,8 @@ ComponentReport memory(const CoreContext& c, const MemorySpec& m) {
           whole.leakage_w = bank.leakage_w * slices_d;
           best = {whole, banks, p, cost, route.energy_pj, route.delay_s, area + route_area};
           best.slices = slices;
+          best.edge = edge;
+          best.edge_arrays = edge_arrays;
         }
       }
     }
@@ -156,8 +171,9 @@ ComponentReport memory(const CoreContext& c, const MemorySpec& m) {
   r.instances = instances;
   r.detail = std::to_string(capacity) + " B " + std::string(cell_kind_name(m.cell)) + ", " +
              std::to_string(best.banks) + " banks x " + port_name(best.ports) + ", " +
-             std::to_string(width) + " B wide in " + std::to_string(best.slices) + " slice(s) of " +
-             best.bank.organisation();
+             std::to_string(width) + " B wide in " + std::to_string(best.slices) +
+             (best.edge ? " distributed slice(s) of " : " slice(s) of ") +
+             best.bank.organisation() + (best.edge_arrays ? " edge-fed" : "");
   const double e_read = best.bank.read_energy_pj + best.route_pj;
   const double e_write = best.bank.write_energy_pj + best.route_pj;
   r.energy_pj["read_access"] = e_read;

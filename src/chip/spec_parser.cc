@@ -192,6 +192,13 @@ MemorySpec parse_memory(Reader r) {
   m.write_ports = static_cast<int>(r.integer("write_ports", 0));
   nonnegative(m.read_ports, r.child("read_ports"));
   nonnegative(m.write_ports, r.child("write_ports"));
+  const std::string port = r.text("port", "central");
+  if (port == "distributed")
+    m.port = MemoryPort::Distributed;
+  else if (port == "auto")
+    m.port = MemoryPort::Auto;
+  else if (port != "central")
+    throw Error(r.child("port") + ": expected auto, central or distributed");
   r.finish();
   return m;
 }

@@ -136,21 +136,33 @@ ArrayResult memory_array(const Technology& t, const ArraySpec& spec) {
         const double n_sub = std::max(std::ceil(bits / sub_bits), n_act);
         if (n_sub * sub_bits > 2 * bits) continue;
         if (n_sub > 65536) continue;
+        // An edge-fed array is one strip of subarrays that all deliver their bits each access;
+        // it saves the H-tree that merges a word from several subarrays, so a word read from
+        // one subarray (which has none) keeps the central organisation's I/O.
+        if (spec.edge_port && (n_sub > n_act || n_act < 2)) continue;
         // Geometry.
         const double sub_w = (static_cast<double>(cols) + kPeripheryColumns * ports) * g.cell_w_m;
         const double sub_h = (static_cast<double>(rows) + kPeripheryRows * ports) * g.cell_h_m;
         const double cells_area = n_sub * sub_w * sub_h;
         const double side = std::sqrt(cells_area);
-        // H-tree: data and address travel from the bank's port to the subarrays and back. The
-        // port sits at the middle of one edge: half a side to the tree's root at the centre,
-        // then side/4 + side/4 + side/8 + side/8 + ... ~ one side down to a leaf (CACTI's
-        // H-tree, Wilton & Jouppi): 1.5 sides per route.
-        const double route_m = 1.5 * side;
-        const Block htree = wire(t, WireLayer::Global, route_m, static_cast<int64_t>(width));
         const double addr_bits = std::log2(bits / width + 1);
-        const Block addr = wire(t, WireLayer::Global, route_m, static_cast<int64_t>(addr_bits + 1));
-        // Data in, data out and address H-trees with their repeaters: ~3 track-widths per bit.
-        const double htree_area = width * t.wire_pitch_global_m * side * 3;
+        // Central port: data and address travel from the bank's port to the subarrays and
+        // back. The port sits at the middle of one edge: half a side to the tree's root at the
+        // centre, then side/4 + side/4 + side/8 + side/8 + ... ~ one side down to a leaf
+        // (CACTI's H-tree, Wilton & Jouppi): 1.5 sides per route, for data and address.
+        // Edge-fed: each subarray's sense amplifiers and write drivers already sit in its
+        // periphery strip at the edge, so a bit only crosses that strip into the consumer's
+        // lane beside it (no data tracks over the arrays); the address is broadcast along the
+        // strip, n_sub sub_w long.
+        const double data_m = spec.edge_port ? kPeripheryRows * ports * g.cell_h_m : 1.5 * side;
+        const double addr_m = spec.edge_port ? n_sub * sub_w : 1.5 * side;
+        const Block htree = wire(t, WireLayer::Global, data_m, static_cast<int64_t>(width));
+        const Block addr = wire(t, WireLayer::Global, addr_m, static_cast<int64_t>(addr_bits + 1));
+        // Data in, data out and address wires with their repeaters: ~3 track-widths per bit
+        // over the route's span (a side for the H-tree, the strip for an edge-fed address).
+        const double htree_area = spec.edge_port
+                                      ? 3 * t.wire_pitch_global_m * (addr_bits + 1) * addr_m
+                                      : width * t.wire_pitch_global_m * side * 3;
         const double area = cells_area + htree_area;
         // Energies (pJ).
         const double c_bl = static_cast<double>(rows) * (t.wire_cap_f_per_m * g.cell_h_m + c_drain);

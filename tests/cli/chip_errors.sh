@@ -35,6 +35,10 @@ target_tops: 50"
 expect_error "exceeds the area budget" "$base
 clock_mhz: 700
 area_budget_mm2: 0.001"
+expect_error "memories\[0\].port: expected auto, central or distributed" "$base
+clock_mhz: 700
+memories:
+  - {name: m, capacity_kib: 64, port: sideways}"
 expect_rejected "unknown chip 'nosuchchip'" "$bin" chip show nosuchchip
 "$bin" chip show tpu-v1 --format json -o "$tmp/ok.json" || fail "tpu-v1 show"
 grep -q '"tdp_w"' "$tmp/ok.json" || fail "json output"

@@ -59,6 +59,13 @@ struct VectorUnitSpec {
   int64_t port_groups = 0;
 };
 
+// Where a memory's word leaves it. central (default, CACTI's bank as NeuroMeter uses it): one
+// port at the middle of an edge, the word merged from its subarrays by an H-tree. distributed:
+// the memory lies along its consumer's edge and every slice drives its own bits straight into
+// the lanes in front of it (a datapath-pitched buffer whose word is one operand vector, e.g.
+// DianNao's SB feeding 256 multipliers). auto: the cheaper of the two.
+enum class MemoryPort { Central, Distributed, Auto };
+
 struct MemorySpec {
   std::string name;
   int64_t capacity_bytes = 0;
@@ -70,6 +77,7 @@ struct MemorySpec {
   int latency_cycles = 2;               // access latency target
   int64_t banks = 0;                    // 0 = chosen automatically
   int read_ports = 0, write_ports = 0;  // 0/0 = chosen automatically
+  MemoryPort port = MemoryPort::Central;
 };
 
 struct NocSpec {

@@ -1,7 +1,9 @@
 // Memory arrays, CACTI-style (NeuroMeter 003 Sec. II-B maps on-chip memories onto arrays):
 // one bank is split into subarrays of rows x columns with a column multiplexer; the
-// organisation is searched to minimise area x sqrt(energy x delay). Decoder, wordline,
-// bitline, sense-amplifier and H-tree energy, delay and area are modelled analytically.
+// organisation is searched to minimise area x sqrt(energy x delay) (CACTI's Ndwl/Ndbl/Nspd
+// search: Wilton & Jouppi, JSSC 31(5) 1996; Thoziyoor et al., CACTI 5.1, HPL-2008-20).
+// Decoder, wordline, bitline, sense-amplifier and H-tree energy, delay and area are modelled
+// analytically; an edge-fed array (ArraySpec::edge_port) has no data H-tree.
 // Cells: 6T SRAM (more ports grow the cell), flip-flops (register arrays), 1T1C eDRAM.
 #pragma once
 
@@ -22,6 +24,11 @@ struct ArraySpec {
   int read_ports = 1;       // read-only ports
   int write_ports = 1;      // write-only ports (0 with read_ports >= 1 = one shared RW port)
   CellKind cell = CellKind::Sram;
+  // Edge-fed port: the word's bits leave every activated subarray at the array's edge into the
+  // consumer beside it (a datapath-pitched memory, e.g. a weight buffer along a MAC array)
+  // instead of travelling an H-tree to one port. Only organisations whose subarrays all take
+  // part in every access (one strip along the edge: CACTI's Ndbl = 1) qualify.
+  bool edge_port = false;
 };
 
 struct ArrayResult {

@@ -102,6 +102,48 @@ memories:
   EXPECT_LT(sb->energy_pj.at("read_access"), r.find("memory:wide")->energy_pj.at("read_access"));
 }
 
+// A wide, shallow word (DianNao's SB: 64 words of 4096 bits) read through an edge-fed strip of
+// subarrays has no H-tree merging the word, so it is much smaller than with a central port.
+// An edge-fed array is one strip of >= 2 subarrays that all take part in each access.
+TEST(ChipSram, EdgeFedWideWordSavesTheHtree) {
+  const Technology t = technology_for(65);
+  const auto central = memory_array(t, {16 * 1024, 512, 1, 0, CellKind::Sram, false});
+  const auto edge = memory_array(t, {16 * 1024, 512, 1, 0, CellKind::Sram, true});
+  EXPECT_LT(edge.area_um2, 0.5 * central.area_um2);
+  EXPECT_LT(edge.read_energy_pj, central.read_energy_pj);
+  EXPECT_EQ(edge.subarrays * edge.columns / edge.mux, 4096);  // one strip, every subarray read
+  EXPECT_GE(edge.subarrays, 2);
+}
+
+// port: distributed drops the merge of the slices' words into one port; central (the default)
+// keeps CACTI's organisation; auto takes the cheaper. Unknown values are errors naming the key.
+TEST(ChipModel, DistributedMemoryPorts) {
+  auto spec = [](const std::string& port) {
+    return parse_chip_spec(R"(name: t
+technology: {node_nm: 65}
+clock_mhz: 500
+reduction_tree: {inputs: 16, count: 16, dtype: int16, accumulator: int16}
+vector_unit: {lanes: 0}
+memories:
+  - {name: sb, capacity_kib: 32, width_bytes: 512, read_bytes_per_cycle: 512, write_bytes_per_cycle: 32)" +
+                               port + "}\n",
+                           "t");
+  };
+  const auto central = evaluate_chip(spec(""));
+  const auto dist = evaluate_chip(spec(", port: distributed"));
+  const auto automatic = evaluate_chip(spec(", port: auto"));
+  EXPECT_EQ(central.find("memory:sb")->detail.find("distributed"), std::string::npos);
+  EXPECT_NE(dist.find("memory:sb")->detail.find("distributed"), std::string::npos);
+  EXPECT_LT(dist.find("memory:sb")->area_mm2, 0.5 * central.find("memory:sb")->area_mm2);
+  EXPECT_LE(automatic.find("memory:sb")->area_mm2, central.find("memory:sb")->area_mm2);
+  try {
+    spec(", port: sideways");
+    FAIL() << "port: sideways accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("memories[0].port"), std::string::npos) << e.what();
+  }
+}
+
 // The route from a memory's arrays to its port is a bus over the arrays: like the CDB and the
 // NoC links it is charged bus_track_share() of its routing tracks (circuits.h).
 TEST(ChipCircuits, BusTrackShareIsOneGlobalLayerInFour) {
