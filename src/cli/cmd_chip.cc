@@ -1,5 +1,7 @@
-// `tessera chip show|validate|sweep`: the chip model (NeuroMeter 003 Sec. II) from the command
-// line. SPEC is a preset name (tpu-v1, tpu-v2, eyeriss, gemmini) or a YAML file.
+// `tessera chip show|validate|sweep|sparsity`: the chip model (NeuroMeter 003 Sec. II-IV) from
+// the command line. SPEC is a preset name (chip::chip_presets(), compiled from
+// data/chip/presets/: tpu-v1, tpu-v2, eyeriss, gemmini and the held-out validation chips
+// diannao, shidiannao, tpu-v4i) or a YAML file.
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
