@@ -164,7 +164,12 @@ ComponentReport memory(const CoreContext& c, const MemorySpec& m) {
       }
     }
   }
-  if (best.banks == 0) throw Error(where + ": " + why_not);
+  if (best.banks == 0)
+    throw Error(where + ": " + why_not +
+                (m.port == MemoryPort::Distributed
+                     ? " (port: distributed needs width slices or a word spread over >= 2 "
+                       "subarrays; central has neither restriction)"
+                     : ""));
 
   ComponentReport r;
   r.name = "memory:" + m.name;
