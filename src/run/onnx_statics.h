@@ -47,6 +47,11 @@ class OnnxStatics {
   // Whether a node of `op_type` feeds `node` within `depth` producer hops (the tanh form of a
   // GELU the importer fused into one op).
   bool has_ancestor(const std::string& node, const std::string& op_type, int depth) const;
+  // The nearest node of `op_type` feeding `node` within `depth` hops (breadth first), with its
+  // name; null when none.
+  const std::pair<std::string, OnnxNodeInfo>* find_ancestor(const std::string& node,
+                                                            const std::string& op_type,
+                                                            int depth) const;
   // A value's shape after dimension binding and shape inference; null when unknown.
   const std::vector<int64_t>* shape(const std::string& value) const;
 
