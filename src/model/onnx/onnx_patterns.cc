@@ -135,7 +135,7 @@ class Matcher {
     op.members.assign(set.begin(), set.end());
     op.inputs = {x};
     if (has("ReduceMean") == 2 && has("Sub") == 1 && has("Sqrt") == 1 && n >= 7 && n <= 9 &&
-        only({"ReduceMean", "Sub", "Pow", "Mul", "Add", "Sqrt", "Div"})) {
+        only({"ReduceMean", "Sub", "Pow", "Mul", "Add", "Sqrt", "Div"}) && centres(set, x)) {
       op.kind = OpKind::LayerNorm;
       add_weight_operand(op, set, "Mul");
       add_weight_operand(op, set, "Add");
@@ -161,6 +161,14 @@ class Matcher {
       return op;
     }
     return std::nullopt;
+  }
+
+  // A LayerNorm centres its own input (x - mean(x)); without this a scalar Mul in front of it
+  // (x * c, then the LayerNorm) would be swallowed, and with it c's effect against epsilon.
+  bool centres(const std::set<int>& set, const std::string& x) const {
+    for (int m : set)
+      if (node(m).op_type() == "Sub" && node(m).input(0) == x) return true;
+    return false;
   }
 
   void add_weight_operand(FusedOp& op, const std::set<int>& set, const std::string& type) const {
