@@ -235,5 +235,26 @@ TEST_F(TorchReference, TransformerDecoderMatchesPyTorch) {
   std::printf("tiny_decoder: max relative error baseline %.3g, nlp-opt %.3g\n", baseline, opt);
 }
 
+// A ViT: convolutional patch embedding feeding a pre-LN Transformer encoder (batch 2).
+TEST_F(TorchReference, VisionTransformerMatchesPyTorch) {
+  double baseline = max_relative_error("tiny_vit", batch_seq(2, 0), {});
+  double opt = max_relative_error("tiny_vit", batch_seq(2, 0), nlp_opt());
+  EXPECT_LT(baseline, 1e-4);
+  EXPECT_LT(opt, 1e-4);
+  std::printf("tiny_vit: max relative error baseline %.3g, nlp-opt %.3g\n", baseline, opt);
+}
+
+// Hugging Face-style BERT at opsets 11 and 14: batch 2, seq 9, the second row padded (additive
+// mask from an int64 attention_mask input), LayerNorm eps 1e-12, buffers sliced to the length.
+TEST_F(TorchReference, HuggingFaceStyleBertMatchesPyTorch) {
+  for (const char* name : {"tiny_hf_bert_op11", "tiny_hf_bert_op14"}) {
+    double baseline = max_relative_error(name, batch_seq(2, 9), {});
+    double opt = max_relative_error(name, batch_seq(2, 9), nlp_opt());
+    EXPECT_LT(baseline, 1e-4) << name;
+    EXPECT_LT(opt, 1e-4) << name;
+    std::printf("%s: max relative error baseline %.3g, nlp-opt %.3g\n", name, baseline, opt);
+  }
+}
+
 }  // namespace
 }  // namespace tessera::run
