@@ -398,6 +398,14 @@ std::optional<Body> extra_step(const Graph& g, const Node& n, const OnnxOperands
       return std::nullopt;
     case OpKind::Unsupported:
       return static_step(g, n, file, plan);
+    case OpKind::Scale:
+      if (n.source_op == "Neg") {
+        TensorId in = n.inputs.at(0), out = n.outputs[0];
+        int64_t count = g.tensor(out).elements();
+        return
+            [=] { unary(OpKind::Scale, plan->data(in), plan->data(out), count, -1.0f, threads); };
+      }
+      return std::nullopt;
     case OpKind::Reshape:
       return einsum_broadcast_step(n, file, plan, threads);
     default:

@@ -30,6 +30,7 @@ constexpr Simple kUnary[] = {
     {"FastGelu", OpKind::Gelu},
     {"Erf", OpKind::Erf},
     {"Sqrt", OpKind::Sqrt},
+    {"Neg", OpKind::Scale},  // x * -1 (rotary embeddings' rotate_half)
     {"Flatten", OpKind::Reshape},
     {"Reshape", OpKind::Reshape},
     {"Squeeze", OpKind::Reshape},

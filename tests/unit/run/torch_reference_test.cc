@@ -256,5 +256,15 @@ TEST_F(TorchReference, HuggingFaceStyleBertMatchesPyTorch) {
   }
 }
 
+// LLaMA-style blocks: RMSNorm with rsqrt, rotary embeddings (Neg, Slice, Concat), causal mask,
+// SiLU-gated MLP.
+TEST_F(TorchReference, LlamaStyleBlocksMatchPyTorch) {
+  double baseline = max_relative_error("tiny_llama", {}, {});
+  double opt = max_relative_error("tiny_llama", {}, nlp_opt());
+  EXPECT_LT(baseline, 1e-4);
+  EXPECT_LT(opt, 1e-4);
+  std::printf("tiny_llama: max relative error baseline %.3g, nlp-opt %.3g\n", baseline, opt);
+}
+
 }  // namespace
 }  // namespace tessera::run
