@@ -266,5 +266,21 @@ TEST_F(TorchReference, LlamaStyleBlocksMatchPyTorch) {
   std::printf("tiny_llama: max relative error baseline %.3g, nlp-opt %.3g\n", baseline, opt);
 }
 
+// nn.MultiheadAttention with a bool key_padding_mask input (batch 2, the second row padded).
+TEST_F(TorchReference, PaddedMultiheadAttentionMatchesPyTorch) {
+  double baseline = max_relative_error("tiny_mha_padding", {}, {});
+  double opt = max_relative_error("tiny_mha_padding", {}, nlp_opt());
+  EXPECT_LT(baseline, 1e-4);
+  EXPECT_LT(opt, 1e-4);
+  std::printf("tiny_mha_padding: max relative error baseline %.3g, nlp-opt %.3g\n", baseline, opt);
+}
+
+// BatchNorm1d over [N, C] and [N, C, L], Conv1d and ConvTranspose1d (lowered with H = 1).
+TEST_F(TorchReference, BatchNorm1dAndTransposedConv1dMatchPyTorch) {
+  double error = max_relative_error("tiny_norm1d", {}, {});
+  EXPECT_LT(error, 1e-4);
+  std::printf("tiny_norm1d: max relative error %.3g\n", error);
+}
+
 }  // namespace
 }  // namespace tessera::run
