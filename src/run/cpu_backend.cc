@@ -201,6 +201,14 @@ class PlanBuilder {
     int64_t total = 0;
     for (NodeId id : nodes) {
       const Node& n = g.nodes[static_cast<size_t>(id)];
+      if (n.kind == OpKind::Conv2d || n.kind == OpKind::ConvTranspose2d) {
+        // Every output (input, when transposed) takes a MAC per weight of its group's filter.
+        const model::Shape& w = g.tensor(n.inputs[1]).shape;
+        int64_t per = w.size() == 4 ? w[1] * w[2] * w[3] : 1;
+        TensorId side = n.kind == OpKind::Conv2d ? n.outputs[0] : n.inputs[0];
+        total += 2 * g.tensor(side).elements() * per;
+        continue;
+      }
       if (n.kind != OpKind::MatMul) {
         total += g.tensor(n.outputs[0]).elements();
         continue;

@@ -30,9 +30,9 @@ struct ConvGeometry {
 // Throws tessera::Error when the sizes do not describe a valid convolution.
 void check_conv_geometry(const ConvGeometry& c, const std::string& where);
 
-// A prepared convolution: the weights are reordered into oneDNN's preferred layout on the first
-// run (they are constant for the life of a plan). Output channels are cut into fixed chunks
-// (16 channels, or whole groups), one oneDNN primitive call each, spread over the threads.
+// A prepared convolution: the oneDNN primitive and the weights reordered into its preferred
+// layout are made on the first run with a given thread count (weights are constant for the life
+// of a plan).
 class Conv2d {
  public:
   explicit Conv2d(const ConvGeometry& geometry);

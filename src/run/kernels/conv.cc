@@ -1,8 +1,9 @@
-// 2-D convolutions through oneDNN (convolution_forward / deconvolution_forward, inference).
-// Determinism: the output channels of each image are cut into fixed chunks (16 channels when
-// groups = 1, else whole groups of about 16 channels); each chunk is one primitive call on one
-// thread, created while OpenMP allows one thread, so the same chunk computes the same sums in the
-// same order whatever the plan's thread count.
+// 2-D convolutions through oneDNN (convolution_forward / deconvolution_forward, inference), in
+// the layouts the primitive prefers (blocked nChw16c on AVX-512: the direct JIT kernels), with
+// reorders from and to the plan's NCHW around it, as PyTorch's oneDNN path does. oneDNN threads
+// the primitive over images, output-channel blocks and rows; each output's sum over input
+// channels and taps stays inside one thread, so the result does not depend on the thread count
+// (tests/unit/run/cnn_kernels_test.cc checks 1-4 threads bit for bit).
 #include <omp.h>
 
 #include <algorithm>
@@ -85,103 +86,45 @@ void conv2d_reference(const ConvGeometry& c, const float* x, const float* w, con
 
 namespace {
 
-struct Chunk {
-  int64_t out_begin, out_count;  // output channels
-  int64_t in_begin, in_count;    // input channels they read
-  int64_t groups;                // groups inside the chunk
-};
-
-std::vector<Chunk> chunks_of(const ConvGeometry& c) {
-  constexpr int64_t kChannels = 16;
-  const int64_t icg = c.in_channels / c.groups, ocg = c.out_channels / c.groups;
-  std::vector<Chunk> chunks;
-  if (c.groups == 1) {
-    for (int64_t o = 0; o < c.out_channels; o += kChannels)
-      chunks.push_back({o, std::min(kChannels, c.out_channels - o), 0, c.in_channels, 1});
-    return chunks;
-  }
-  const int64_t per = std::max<int64_t>(1, kChannels / ocg);
-  for (int64_t g = 0; g < c.groups; g += per) {
-    int64_t n = std::min(per, c.groups - g);
-    chunks.push_back({g * ocg, n * ocg, g * icg, n * icg, n});
-  }
-  return chunks;
-}
-
 using dnnl::memory;
 using tag = memory::format_tag;
 
 }  // namespace
 
+// One primitive per thread count: oneDNN sizes per-thread scratch and picks its blocking when a
+// primitive is created, for the OpenMP thread count of that moment.
 struct Conv2d::Impl {
   ConvGeometry c;
   dnnl::engine engine{dnnl::engine::kind::cpu, 0};
-  std::vector<Chunk> chunks;
   struct Prepared {
-    dnnl::primitive primitive;
-    memory::desc src, weights, bias, dst;
-    size_t scratch_bytes = 0;
+    dnnl::primitive conv;
+    memory::desc src, weights, bias, dst;  // the primitive's layouts (blocked where it prefers)
+    memory::desc user_src, user_dst;       // NCHW, as the plan stores activations
+    std::vector<float> packed_weights, src_buffer, dst_buffer;
+    std::vector<uint8_t> scratch;
   };
-  std::map<std::pair<int64_t, int64_t>, Prepared> by_shape;  // (groups, out_count)
-  std::vector<std::vector<float>> chunk_weights;             // in the primitive's layout
+  std::map<int, Prepared> by_threads;
   const float* prepared_for = nullptr;
-  size_t scratch_bytes = 0;
   std::vector<float> zero_bias;  // convolutions without a bias add zeros
 
-  memory::dims weight_dims(const Chunk& k) const {
-    const int64_t icg = c.in_channels / c.groups;
-    const int64_t ocg = k.out_count / k.groups;
-    if (k.groups == 1) return {k.out_count, icg, c.kernel_h, c.kernel_w};
-    return {k.groups, ocg, icg, c.kernel_h, c.kernel_w};
+  memory::dims weight_dims() const {
+    const int64_t icg = c.in_channels / c.groups, ocg = c.out_channels / c.groups;
+    if (c.groups == 1) return {c.out_channels, icg, c.kernel_h, c.kernel_w};
+    return {c.groups, ocg, icg, c.kernel_h, c.kernel_w};
   }
 
-  Prepared make(const Chunk& k) const {
-    auto f32 = memory::data_type::f32;
-    memory::desc src({1, k.in_count, c.in_h, c.in_w}, f32, tag::nchw);
-    memory::desc dst({1, k.out_count, c.out_h, c.out_w}, f32, tag::nchw);
-    memory::desc bias({k.out_count}, f32, tag::x);
-    memory::desc weights(weight_dims(k), f32, tag::any);
-    memory::dims strides = {c.stride_h, c.stride_w};
-    memory::dims dilates = {c.dilation_h - 1, c.dilation_w - 1};  // oneDNN counts from 0
-    memory::dims pad_l = {c.pad_top, c.pad_left}, pad_r = {c.pad_bottom, c.pad_right};
-    dnnl::primitive_attr attr;
-    attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
-    Prepared p;
-    if (c.transposed) {
-      dnnl::deconvolution_forward::desc d(dnnl::prop_kind::forward_inference,
-                                          dnnl::algorithm::deconvolution_direct, src, weights, bias,
-                                          dst, strides, dilates, pad_l, pad_r);
-      dnnl::deconvolution_forward::primitive_desc pd(d, attr, engine);
-      p.primitive = dnnl::deconvolution_forward(pd);
-      p.weights = pd.weights_desc();
-      p.scratch_bytes = pd.scratchpad_desc().get_size();
-    } else {
-      dnnl::convolution_forward::desc d(dnnl::prop_kind::forward_inference,
-                                        dnnl::algorithm::convolution_direct, src, weights, bias,
-                                        dst, strides, dilates, pad_l, pad_r);
-      dnnl::convolution_forward::primitive_desc pd(d, attr, engine);
-      p.primitive = dnnl::convolution_forward(pd);
-      p.weights = pd.weights_desc();
-      p.scratch_bytes = pd.scratchpad_desc().get_size();
-    }
-    p.src = src;
-    p.dst = dst;
-    p.bias = bias;
-    return p;
-  }
-
-  // The chunk's weights in oneDNN's logical order ([g,] oc, ic, kh, kw), plain.
-  std::vector<float> plain_weights(const Chunk& k, const float* w) const {
+  // The weights in oneDNN's logical order ([g,] oc, ic, kh, kw), plain: a Conv's ONNX layout
+  // already is; a ConvTranspose's [C, K/g, R, S] is regrouped.
+  std::vector<float> plain_weights(const float* w) const {
     const int64_t icg = c.in_channels / c.groups, ocg = c.out_channels / c.groups;
     const int64_t taps = c.kernel_h * c.kernel_w;
-    std::vector<float> out(static_cast<size_t>(k.out_count * icg * taps));
-    if (!c.transposed) {  // [K, C/g, R, S]: the chunk's rows are contiguous
-      std::memcpy(out.data(), w + k.out_begin * icg * taps, out.size() * sizeof(float));
+    std::vector<float> out(static_cast<size_t>(c.out_channels * icg * taps));
+    if (!c.transposed) {
+      std::memcpy(out.data(), w, out.size() * sizeof(float));
       return out;
     }
-    // ConvTranspose [C, K/g, R, S] -> [K, C/g, R, S] per group.
-    for (int64_t o = 0; o < k.out_count; ++o) {
-      int64_t og = k.out_begin + o, g = og / ocg, oo = og % ocg;
+    for (int64_t o = 0; o < c.out_channels; ++o) {
+      int64_t g = o / ocg, oo = o % ocg;
       for (int64_t i = 0; i < icg; ++i)
         std::memcpy(&out[static_cast<size_t>((o * icg + i) * taps)],
                     w + ((g * icg + i) * ocg + oo) * taps, static_cast<size_t>(taps) * 4);
@@ -189,83 +132,90 @@ struct Conv2d::Impl {
     return out;
   }
 
-  void prepare(const float* w) {
-    // Primitive choice (and hence summation order) must not depend on the thread count.
-    int saved = omp_get_max_threads();
-    omp_set_num_threads(1);
-    try {
-      dnnl::stream stream(engine);
-      chunk_weights.clear();
-      for (const Chunk& k : chunks) {
-        auto key = std::make_pair(k.groups, k.out_count);
-        if (!by_shape.count(key)) by_shape.emplace(key, make(k));
-        const Prepared& p = by_shape.at(key);
-        scratch_bytes = std::max(scratch_bytes, p.scratch_bytes);
-        std::vector<float> plain = plain_weights(k, w);
-        memory::desc plain_md(weight_dims(k), memory::data_type::f32,
-                              k.groups == 1 ? tag::oihw : tag::goihw);
-        std::vector<float> packed(p.weights.get_size() / sizeof(float) + 1);
-        memory from(plain_md, engine, plain.data()), to(p.weights, engine, packed.data());
-        dnnl::reorder(from, to).execute(stream, from, to);
-        stream.wait();
-        chunk_weights.push_back(std::move(packed));
-      }
-    } catch (const dnnl::error& e) {
-      omp_set_num_threads(saved);
-      throw Error(std::string("oneDNN convolution setup failed: ") + e.what());
+  Prepared make(const float* w) const {
+    auto f32 = memory::data_type::f32;
+    Prepared p;
+    p.user_src = memory::desc({c.batch, c.in_channels, c.in_h, c.in_w}, f32, tag::nchw);
+    p.user_dst = memory::desc({c.batch, c.out_channels, c.out_h, c.out_w}, f32, tag::nchw);
+    memory::desc src({c.batch, c.in_channels, c.in_h, c.in_w}, f32, tag::any);
+    memory::desc dst({c.batch, c.out_channels, c.out_h, c.out_w}, f32, tag::any);
+    memory::desc bias({c.out_channels}, f32, tag::x);
+    memory::desc weights(weight_dims(), f32, tag::any);
+    memory::dims strides = {c.stride_h, c.stride_w};
+    memory::dims dilates = {c.dilation_h - 1, c.dilation_w - 1};  // oneDNN counts from 0
+    memory::dims pad_l = {c.pad_top, c.pad_left}, pad_r = {c.pad_bottom, c.pad_right};
+    dnnl::primitive_attr attr;
+    attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+    size_t scratch_bytes = 0;
+    if (c.transposed) {
+      dnnl::deconvolution_forward::desc d(dnnl::prop_kind::forward_inference,
+                                          dnnl::algorithm::deconvolution_direct, src, weights, bias,
+                                          dst, strides, dilates, pad_l, pad_r);
+      dnnl::deconvolution_forward::primitive_desc pd(d, attr, engine);
+      p.conv = dnnl::deconvolution_forward(pd);
+      p.src = pd.src_desc(), p.weights = pd.weights_desc(), p.dst = pd.dst_desc();
+      scratch_bytes = pd.scratchpad_desc().get_size();
+    } else {
+      dnnl::convolution_forward::desc d(dnnl::prop_kind::forward_inference,
+                                        dnnl::algorithm::convolution_direct, src, weights, bias,
+                                        dst, strides, dilates, pad_l, pad_r);
+      dnnl::convolution_forward::primitive_desc pd(d, attr, engine);
+      p.conv = dnnl::convolution_forward(pd);
+      p.src = pd.src_desc(), p.weights = pd.weights_desc(), p.dst = pd.dst_desc();
+      scratch_bytes = pd.scratchpad_desc().get_size();
     }
-    omp_set_num_threads(saved);
-    prepared_for = w;
+    p.bias = bias;
+    p.scratch.resize(scratch_bytes + 64);
+    if (p.src != p.user_src) p.src_buffer.resize(p.src.get_size() / sizeof(float) + 1);
+    if (p.dst != p.user_dst) p.dst_buffer.resize(p.dst.get_size() / sizeof(float) + 1);
+    std::vector<float> plain = plain_weights(w);
+    memory::desc plain_md(weight_dims(), f32, c.groups == 1 ? tag::oihw : tag::goihw);
+    p.packed_weights.resize(p.weights.get_size() / sizeof(float) + 1);
+    dnnl::stream stream(engine);
+    memory from(plain_md, engine, plain.data()), to(p.weights, engine, p.packed_weights.data());
+    dnnl::reorder(from, to).execute(stream, from, to);
+    stream.wait();
+    return p;
   }
 };
 
 Conv2d::Conv2d(const ConvGeometry& geometry) : impl_(std::make_unique<Impl>()) {
   impl_->c = geometry;
-  impl_->chunks = chunks_of(geometry);
   impl_->zero_bias.assign(static_cast<size_t>(geometry.out_channels), 0.0f);
 }
 Conv2d::~Conv2d() = default;
 
 void Conv2d::run(const float* x, const float* weights, const float* bias, float* y, int threads) {
   Impl& m = *impl_;
-  if (m.prepared_for != weights) m.prepare(weights);
-  if (!bias) bias = m.zero_bias.data();
-  const ConvGeometry& c = m.c;
-  const int64_t tasks = c.batch * static_cast<int64_t>(m.chunks.size());
-  const int64_t in_plane = c.in_h * c.in_w, out_plane = c.out_h * c.out_w;
-  std::string failure;
-#pragma omp parallel num_threads(threads)
-  {
-    std::vector<uint8_t> scratch(m.scratch_bytes + 64);
+  omp_set_num_threads(threads);  // oneDNN's OpenMP runtime threads the primitive
+  try {
+    if (m.prepared_for != weights) m.by_threads.clear(), m.prepared_for = weights;
+    auto it = m.by_threads.find(threads);
+    if (it == m.by_threads.end()) it = m.by_threads.emplace(threads, m.make(weights)).first;
+    Impl::Prepared& p = it->second;
     dnnl::stream stream(m.engine);
-#pragma omp for schedule(static)
-    for (int64_t t = 0; t < tasks; ++t) {
-      const int64_t n = t / static_cast<int64_t>(m.chunks.size());
-      const size_t ci = static_cast<size_t>(t % static_cast<int64_t>(m.chunks.size()));
-      const Chunk& k = m.chunks[ci];
-      const Impl::Prepared& p = m.by_shape.at({k.groups, k.out_count});
-      try {
-        memory src(p.src, m.engine,
-                   const_cast<float*>(x + (n * c.in_channels + k.in_begin) * in_plane));
-        memory dst(p.dst, m.engine, y + (n * c.out_channels + k.out_begin) * out_plane);
-        memory w(p.weights, m.engine, m.chunk_weights[ci].data());
-        memory b(p.bias, m.engine, const_cast<float*>(bias) + k.out_begin);
-        std::unordered_map<int, memory> args = {
-            {DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, w}, {DNNL_ARG_BIAS, b}, {DNNL_ARG_DST, dst}};
-        if (p.scratch_bytes > 0)
-          args.insert(
-              {DNNL_ARG_SCRATCHPAD, memory(memory::desc({static_cast<int64_t>(p.scratch_bytes)},
-                                                        memory::data_type::u8, tag::x),
-                                           m.engine, scratch.data())});
-        p.primitive.execute(stream, args);
-        stream.wait();
-      } catch (const dnnl::error& e) {
-#pragma omp critical
-        failure = e.what();
-      }
-    }
+    memory user_src(p.user_src, m.engine, const_cast<float*>(x));
+    memory user_dst(p.user_dst, m.engine, y);
+    memory src = p.src_buffer.empty() ? user_src : memory(p.src, m.engine, p.src_buffer.data());
+    memory dst = p.dst_buffer.empty() ? user_dst : memory(p.dst, m.engine, p.dst_buffer.data());
+    if (!p.src_buffer.empty()) dnnl::reorder(user_src, src).execute(stream, user_src, src);
+    std::unordered_map<int, memory> args = {
+        {DNNL_ARG_SRC, src},
+        {DNNL_ARG_WEIGHTS, memory(p.weights, m.engine, p.packed_weights.data())},
+        {DNNL_ARG_BIAS,
+         memory(p.bias, m.engine, const_cast<float*>(bias ? bias : m.zero_bias.data()))},
+        {DNNL_ARG_DST, dst}};
+    if (p.scratch.size() > 64)
+      args.insert(
+          {DNNL_ARG_SCRATCHPAD, memory(memory::desc({static_cast<int64_t>(p.scratch.size())},
+                                                    memory::data_type::u8, tag::x),
+                                       m.engine, p.scratch.data())});
+    p.conv.execute(stream, args);
+    if (!p.dst_buffer.empty()) dnnl::reorder(dst, user_dst).execute(stream, dst, user_dst);
+    stream.wait();
+  } catch (const dnnl::error& e) {
+    throw Error(std::string("oneDNN convolution failed: ") + e.what());
   }
-  if (!failure.empty()) throw Error("oneDNN convolution failed: " + failure);
 }
 
 #else  // builds without oneDNN: the direct loops
