@@ -1,4 +1,5 @@
-// Exported PyTorch Transformers run through the engine with their own initializers and are
+// Exported PyTorch models (Transformers, CNNs, mixed) run through the engine with their own
+// initializers, on 1 and 2 threads (bit-identical outputs), and are
 // compared with PyTorch's outputs for the same input (issue #7: "weights loaded from an ONNX
 // file's initializers ... for real models"). tests/fixtures/onnx/make_torch.py writes the
 // models and NAME.reference.json; the fixtures are generated at test time (shared cache with
@@ -31,13 +32,26 @@ class TorchReference : public ::testing::Test {
   }
 
   // Runs NAME.onnx on the reference input; returns the largest relative error over its outputs
-  // (max |tessera - torch| / max |torch| per output tensor).
+  // (max |tessera - torch| / max |torch| per output tensor). threads = 0: on 1 and on 2 threads,
+  // whose outputs must be bit-identical.
   // `fused_steps` (when given) gets the number of fused NLP-Opt steps of the plan.
   // `outputs` (when given) gets tessera's outputs.
   static double max_relative_error(const std::string& name, const model::LoadOptions& load,
-                                   const OptOptions& opt, int threads = 2,
+                                   const OptOptions& opt, int threads = 0,
                                    int* fused_steps = nullptr,
                                    std::vector<std::vector<float>>* outputs = nullptr) {
+    if (threads > 0) return run_once(name, load, opt, threads, fused_steps, outputs);
+    std::vector<std::vector<float>> one, two;
+    double e1 = run_once(name, load, opt, 1, nullptr, &one);
+    double e2 = run_once(name, load, opt, 2, fused_steps, &two);
+    EXPECT_EQ(one, two) << name << ": 1 and 2 threads give different outputs";
+    if (outputs) *outputs = std::move(two);
+    return std::max(e1, e2);
+  }
+
+  static double run_once(const std::string& name, const model::LoadOptions& load,
+                         const OptOptions& opt, int threads, int* fused_steps,
+                         std::vector<std::vector<float>>* outputs) {
     std::string path = (dir_ / (name + ".onnx")).string();
     std::ifstream in(dir_ / (name + ".reference.json"));
     nlohmann::json ref = nlohmann::json::parse(in);
@@ -115,7 +129,7 @@ TEST_F(TorchReference, TinyBertMatchesPyTorch) {
   double baseline = max_relative_error("tiny_bert", seq16(), {});
   EXPECT_LT(baseline, 1e-4);
   int fused = 0;
-  double opt = max_relative_error("tiny_bert", seq16(), nlp_opt(), 2, &fused);
+  double opt = max_relative_error("tiny_bert", seq16(), nlp_opt(), 0, &fused);
   EXPECT_LT(opt, 1e-4);
   EXPECT_EQ(fused, 4);  // 2 attention blocks + 2 FFN blocks
   RecordProperty("baseline", std::to_string(baseline));
@@ -139,7 +153,7 @@ TEST_F(TorchReference, TransformerEncoderMatchesPyTorch) {
   double baseline = max_relative_error("tiny_encoder", {}, {});
   EXPECT_LT(baseline, 1e-4);
   int fused = 0;
-  double opt = max_relative_error("tiny_encoder", {}, nlp_opt(), 2, &fused);
+  double opt = max_relative_error("tiny_encoder", {}, nlp_opt(), 0, &fused);
   EXPECT_LT(opt, 1e-4);
   EXPECT_EQ(fused, 4);  // 2 attention cores (projections are sliced) + 2 FFN blocks
   std::printf("tiny_encoder: max relative error baseline %.3g, nlp-opt %.3g\n", baseline, opt);
