@@ -224,6 +224,18 @@ std::optional<Body> layernorm_step(const Graph& g, const Node& n, const OnnxOper
                                    Plan* plan, int threads) {
   Dims x = dims(g, n.inputs.at(0));
   int64_t rank = static_cast<int64_t>(x.size());
+  if (n.source_op == "InstanceNormalization") {
+    if (rank < 3 || n.inputs.size() < 3) refuse(n, "an instance norm of this form");
+    int64_t batch = x[0], channels = x[1], inner = product(x, 2, x.size());
+    float eps = file.layernorm_epsilon(n);
+    TensorId in = n.inputs[0], scale = n.inputs[1], shift = n.inputs[2], out = n.outputs[0];
+    for (TensorId t : {scale, shift})
+      if (g.tensor(t).elements() != channels) refuse(n, "a scale or bias not per channel");
+    return [=] {
+      instance_norm(plan->data(in), plan->data(scale), plan->data(shift), plan->data(out), batch,
+                    channels, inner, eps, threads);
+    };
+  }
   int64_t axis = n.axis < 0 ? n.axis + rank : n.axis;
   if (axis < 0 || axis >= rank) refuse(n, "layernorm axis " + std::to_string(n.axis));
   if (n.inputs.size() >= 3 && axis == rank - 1) return std::nullopt;

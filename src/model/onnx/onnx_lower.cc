@@ -227,6 +227,13 @@ class Lowerer {
         if (!in.empty()) g.inputs.push_back(value(in));
       return add(std::move(g), {n.output(0)});
     }
+    if (op == "InstanceNormalization") {  // GroupNorm's export: statistics per (image, channel)
+      Node g = make(OpKind::LayerNorm, op);
+      g.axis = 2;
+      for (const auto& in : n.input())
+        if (!in.empty()) g.inputs.push_back(value(in));
+      return add(std::move(g), {n.output(0)});
+    }
     if (op == "Softmax" || op == "LogSoftmax") {
       Node g = make(OpKind::Softmax, op);
       g.axis = attr_int(n, "axis", -1);
@@ -286,6 +293,7 @@ class Lowerer {
                                                  "GlobalAveragePool",
                                                  "BatchNormalization",
                                                  "LayerNormalization",
+                                                 "InstanceNormalization",
                                                  "Softmax",
                                                  "LogSoftmax",
                                                  "Clip",

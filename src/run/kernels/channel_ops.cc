@@ -21,6 +21,24 @@ void channel_affine(const float* x, const float* scale, const float* shift, floa
   }
 }
 
+void instance_norm(const float* x, const float* scale, const float* shift, float* y, int64_t batch,
+                   int64_t channels, int64_t inner, float eps, int threads) {
+#pragma omp parallel for num_threads(threads) schedule(static)
+  for (int64_t plane = 0; plane < batch * channels; ++plane) {
+    const int64_t c = plane % channels;
+    const float* xp = x + plane * inner;
+    float* yp = y + plane * inner;
+    double sum = 0.0, squares = 0.0;  // planes are long (H * W): accumulate in double
+    for (int64_t i = 0; i < inner; ++i) sum += xp[i];
+    const double mean = sum / static_cast<double>(inner);
+    for (int64_t i = 0; i < inner; ++i) squares += (xp[i] - mean) * (xp[i] - mean);
+    const float inverse_std =
+        static_cast<float>(1.0 / std::sqrt(squares / static_cast<double>(inner) + eps));
+    const float a = scale[c] * inverse_std, b = shift[c] - static_cast<float>(mean) * a;
+    for (int64_t i = 0; i < inner; ++i) yp[i] = xp[i] * a + b;
+  }
+}
+
 namespace {
 
 // The source index along one axis for output coordinate `o`, or -1 for a constant pad.

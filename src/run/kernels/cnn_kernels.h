@@ -69,6 +69,12 @@ void avg_pool2d(const float* x, const PoolGeometry& p, float* y, int threads);
 void channel_affine(const float* x, const float* scale, const float* shift, float* y, int64_t batch,
                     int64_t channels, int64_t inner, int threads);
 
+// Instance normalisation: each [batch, channel] plane of `inner` elements normalised by its own
+// mean and variance, then y = x_hat * scale[c] + shift[c] (ONNX InstanceNormalization; PyTorch
+// exports GroupNorm as one over [N, G, C/G * H * W] with scale 1 and shift 0).
+void instance_norm(const float* x, const float* scale, const float* shift, float* y, int64_t batch,
+                   int64_t channels, int64_t inner, float eps, int threads);
+
 // ONNX Pad: begin pads per axis (negative crops); mode constant (with `value`), edge or reflect.
 enum class PadMode : uint8_t { Constant, Edge, Reflect };
 void pad_nd(const float* x, const Dims& x_dims, const Dims& pads_begin, PadMode mode, float value,

@@ -296,5 +296,13 @@ TEST_F(TorchReference, BatchNorm1dAndTransposedConv1dMatchPyTorch) {
   std::printf("tiny_norm1d: max relative error %.3g\n", error);
 }
 
+// GroupNorm (exported as Reshape, InstanceNormalization, Reshape, Mul, Add) and an affine
+// InstanceNorm2d.
+TEST_F(TorchReference, GroupAndInstanceNormMatchPyTorch) {
+  double error = max_relative_error("tiny_groupnorm", {}, {});
+  EXPECT_LT(error, 1e-4);
+  std::printf("tiny_groupnorm: max relative error %.3g\n", error);
+}
+
 }  // namespace
 }  // namespace tessera::run
