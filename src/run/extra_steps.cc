@@ -355,6 +355,44 @@ std::optional<Body> einsum_broadcast_step(const Node& n, const OnnxOperands& fil
   };
 }
 
+// Resize over H and W (interpolate): nearest or linear, with the file's coordinate mode.
+Body resize_step(const Graph& g, const Node& n, const OnnxOperands& file, Plan* plan, int threads) {
+  const OnnxNodeInfo* info = file.source_node(n);
+  if (!info) refuse(n, "Resize without its ONNX attributes");
+  Dims x = dims(g, n.inputs.at(0)), y = dims(g, n.outputs[0]);
+  const size_t rank = x.size();
+  if (rank < 2 || y.size() != rank) refuse(n, "a resize of this rank");
+  for (size_t a = 0; a + 2 < rank; ++a)
+    if (x[a] != y[a]) refuse(n, "a resize of the batch or channel axis");
+  ResizeGeometry r;
+  r.planes = product(x, 0, rank - 2);
+  r.in_h = x[rank - 2], r.in_w = x[rank - 1], r.out_h = y[rank - 2], r.out_w = y[rank - 1];
+  std::string mode = string_attr(info, "mode");
+  if (mode == "linear")
+    r.linear = true;
+  else if (!mode.empty() && mode != "nearest")
+    refuse(n, "resize mode '" + mode + "'");
+  std::string coordinate = string_attr(info, "coordinate_transformation_mode");
+  if (!coordinate.empty()) r.coordinate = coordinate;
+  std::string nearest = string_attr(info, "nearest_mode");
+  if (!nearest.empty()) r.nearest = nearest;
+  const std::string coordinates[] = {"half_pixel", "pytorch_half_pixel", "align_corners",
+                                     "asymmetric"};
+  if (std::find(std::begin(coordinates), std::end(coordinates), r.coordinate) ==
+      std::end(coordinates))
+    refuse(n, "coordinate_transformation_mode '" + r.coordinate + "'");
+  const std::string roundings[] = {"floor", "ceil", "round_prefer_floor", "round_prefer_ceil"};
+  if (std::find(std::begin(roundings), std::end(roundings), r.nearest) == std::end(roundings))
+    refuse(n, "nearest_mode '" + r.nearest + "'");
+  // Scales (input 2 since opset 11, input 1 before): when given they set the coordinates, as
+  // PyTorch's scale_factor does even where out / in rounds.
+  size_t scales_input = info->inputs.size() > 2 ? 2 : 1;
+  if (const StaticValue* s = file.static_input(*info, scales_input); s && s->data.size() == rank)
+    r.scale_h = s->data[rank - 2], r.scale_w = s->data[rank - 1];
+  TensorId in = n.inputs[0], out = n.outputs[0];
+  return [=] { resize_2d(plan->data(in), r, plan->data(out), threads); };
+}
+
 }  // namespace
 
 bool computed_from_file(const Graph& g, const Node& n, const OnnxOperands& file) {
@@ -420,6 +458,9 @@ std::optional<Body> extra_step(const Graph& g, const Node& n, const OnnxOperands
       return std::nullopt;
     case OpKind::Reshape:
       return einsum_broadcast_step(n, file, plan, threads);
+    case OpKind::Expand:
+      if (n.source_op == "Resize") return resize_step(g, n, file, plan, threads);
+      return std::nullopt;
     default:
       return std::nullopt;
   }

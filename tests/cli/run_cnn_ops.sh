@@ -2,7 +2,8 @@
 # tessera run on CNN-style ONNX graphs (issue #7): convolutions, pools, batch norm, Pad and Clip
 # run; attributes and operands the cpu backend does not support are one error line naming the
 # node (exit 2): a 3-D convolution, training-mode BatchNormalization, Gemm with alpha != 1, a
-# Clip bound computed at run time, a mean over non-adjacent axes, MaxPool's Indices output.
+# Clip bound computed at run time, a mean over non-adjacent axes, MaxPool's Indices output,
+# cubic Resize.
 # Models are written with /usr/bin/python3's onnx package; skipped (exit 0) without it.
 set -u
 tessera="$1"
@@ -56,6 +57,12 @@ model([helper.make_node("ReduceMean", ["x"], ["y"], name="mean_13", axes=[1, 3])
       "mean_axes", opset=13)
 model([helper.make_node("MaxPool", ["x"], ["y", "idx"], name="max_idx", kernel_shape=[2, 2])],
       [], "maxpool_indices")
+model([helper.make_node("Resize", ["x", "", "scales"], ["y"], name="up_cubic", mode="cubic")],
+      [numpy_helper.from_array(np.array([1, 1, 2, 2], dtype=np.float32), "scales")], "resize_cubic",
+      opset=13)
+model([helper.make_node("Resize", ["x", "", "scales"], ["y"], name="up", mode="nearest")],
+      [numpy_helper.from_array(np.array([1, 1, 2, 2], dtype=np.float32), "scales")], "resize",
+      opset=13)
 PY
 
 check() {  # check "description" "needle" rc args...
@@ -85,5 +92,9 @@ check "mean axes" "node 'mean_13' (ReduceMean): a mean over non-adjacent axes is
   run "$dir/mean_axes.onnx"
 check "maxpool indices" "node 'max_idx' (MaxPool): MaxPool's Indices output is not supported" 2 \
   run "$dir/maxpool_indices.onnx"
+
+check "resize runs" '"median_s"' 0 run "$dir/resize.onnx" --format json
+check "resize cubic" "node 'up_cubic' (Resize): resize mode 'cubic' is not supported" 2 \
+  run "$dir/resize_cubic.onnx"
 
 [[ $failures -eq 0 ]] && echo "ok" || exit 1

@@ -39,6 +39,8 @@ constexpr Simple kUnary[] = {
     {"Slice", OpKind::Slice},
     {"Cast", OpKind::Cast},
     {"Expand", OpKind::Expand},
+    // Upsampling (interpolate): data movement into a larger tensor, like Expand.
+    {"Resize", OpKind::Expand},
     {"ReduceMean", OpKind::ReduceMean},
     {"Split", OpKind::Split},
     // Padding copies the tensor into a larger one: data movement like a concat with zeros.

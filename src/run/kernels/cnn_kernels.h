@@ -75,6 +75,19 @@ void channel_affine(const float* x, const float* scale, const float* shift, floa
 void instance_norm(const float* x, const float* scale, const float* shift, float* y, int64_t batch,
                    int64_t channels, int64_t inner, float eps, int threads);
 
+// ONNX Resize over the last two axes of [planes, in_h, in_w]. Source coordinate per axis from
+// `coordinate` (half_pixel, pytorch_half_pixel, align_corners, asymmetric) with scales
+// out / in unless given; nearest rounds by `nearest` (floor, ceil, round_prefer_floor,
+// round_prefer_ceil), linear interpolates between the two nearest pixels (clamped to the edge).
+struct ResizeGeometry {
+  int64_t planes = 1, in_h = 1, in_w = 1, out_h = 1, out_w = 1;
+  double scale_h = 0, scale_w = 0;  // 0: out / in
+  bool linear = false;
+  std::string coordinate = "half_pixel", nearest = "round_prefer_floor";
+};
+// Throws tessera::Error for modes it does not know.
+void resize_2d(const float* x, const ResizeGeometry& r, float* y, int threads);
+
 // ONNX Pad: begin pads per axis (negative crops); mode constant (with `value`), edge or reflect.
 enum class PadMode : uint8_t { Constant, Edge, Reflect };
 void pad_nd(const float* x, const Dims& x_dims, const Dims& pads_begin, PadMode mode, float value,

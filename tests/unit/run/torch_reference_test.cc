@@ -304,5 +304,13 @@ TEST_F(TorchReference, GroupAndInstanceNormMatchPyTorch) {
   std::printf("tiny_groupnorm: max relative error %.3g\n", error);
 }
 
+// Resize as F.interpolate exports it: nearest (asymmetric, floor) by scale and to a size that
+// is not a whole multiple, bilinear (half_pixel and align_corners).
+TEST_F(TorchReference, InterpolateMatchesPyTorch) {
+  double error = max_relative_error("tiny_upsample", {}, {});
+  EXPECT_LT(error, 1e-4);
+  std::printf("tiny_upsample: max relative error %.3g\n", error);
+}
+
 }  // namespace
 }  // namespace tessera::run
