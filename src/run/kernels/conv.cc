@@ -100,8 +100,9 @@ struct Conv2d::Impl {
     dnnl::primitive conv;
     memory::desc src, weights, bias, dst;  // the primitive's layouts (blocked where it prefers)
     memory::desc user_src, user_dst;       // NCHW, as the plan stores activations
-    std::vector<float> packed_weights, src_buffer, dst_buffer;
-    std::vector<uint8_t> scratch;
+    std::vector<float> packed_weights;
+    bool reorder_src = false, reorder_dst = false;
+    size_t scratch_bytes = 0;
   };
   std::map<int, Prepared> by_threads;
   const float* prepared_for = nullptr;
@@ -165,9 +166,9 @@ struct Conv2d::Impl {
       scratch_bytes = pd.scratchpad_desc().get_size();
     }
     p.bias = bias;
-    p.scratch.resize(scratch_bytes + 64);
-    if (p.src != p.user_src) p.src_buffer.resize(p.src.get_size() / sizeof(float) + 1);
-    if (p.dst != p.user_dst) p.dst_buffer.resize(p.dst.get_size() / sizeof(float) + 1);
+    p.scratch_bytes = scratch_bytes;
+    p.reorder_src = p.src != p.user_src;
+    p.reorder_dst = p.dst != p.user_dst;
     std::vector<float> plain = plain_weights(w);
     memory::desc plain_md(weight_dims(), f32, c.groups == 1 ? tag::oihw : tag::goihw);
     p.packed_weights.resize(p.weights.get_size() / sizeof(float) + 1);
@@ -196,22 +197,32 @@ void Conv2d::run(const float* x, const float* weights, const float* bias, float*
     dnnl::stream stream(m.engine);
     memory user_src(p.user_src, m.engine, const_cast<float*>(x));
     memory user_dst(p.user_dst, m.engine, y);
-    memory src = p.src_buffer.empty() ? user_src : memory(p.src, m.engine, p.src_buffer.data());
-    memory dst = p.dst_buffer.empty() ? user_dst : memory(p.dst, m.engine, p.dst_buffer.data());
-    if (!p.src_buffer.empty()) dnnl::reorder(user_src, src).execute(stream, user_src, src);
+    // Blocked copies of the activations and oneDNN's scratch live in buffers shared by every
+    // convolution of the thread (steps run one at a time), so a deep network holds them once.
+    thread_local std::vector<float> src_buffer, dst_buffer;
+    thread_local std::vector<uint8_t> scratch;
+    auto room = [](auto& buffer, size_t bytes) {
+      size_t count = bytes / sizeof(buffer[0]) + 16;
+      if (buffer.size() < count) buffer.resize(count);
+      return buffer.data();
+    };
+    memory src =
+        p.reorder_src ? memory(p.src, m.engine, room(src_buffer, p.src.get_size())) : user_src;
+    memory dst =
+        p.reorder_dst ? memory(p.dst, m.engine, room(dst_buffer, p.dst.get_size())) : user_dst;
+    if (p.reorder_src) dnnl::reorder(user_src, src).execute(stream, user_src, src);
     std::unordered_map<int, memory> args = {
         {DNNL_ARG_SRC, src},
         {DNNL_ARG_WEIGHTS, memory(p.weights, m.engine, p.packed_weights.data())},
         {DNNL_ARG_BIAS,
          memory(p.bias, m.engine, const_cast<float*>(bias ? bias : m.zero_bias.data()))},
         {DNNL_ARG_DST, dst}};
-    if (p.scratch.size() > 64)
-      args.insert(
-          {DNNL_ARG_SCRATCHPAD, memory(memory::desc({static_cast<int64_t>(p.scratch.size())},
-                                                    memory::data_type::u8, tag::x),
-                                       m.engine, p.scratch.data())});
+    if (p.scratch_bytes > 0)
+      args.insert({DNNL_ARG_SCRATCHPAD, memory(memory::desc({static_cast<int64_t>(p.scratch_bytes)},
+                                                            memory::data_type::u8, tag::x),
+                                               m.engine, room(scratch, p.scratch_bytes))});
     p.conv.execute(stream, args);
-    if (!p.dst_buffer.empty()) dnnl::reorder(dst, user_dst).execute(stream, dst, user_dst);
+    if (p.reorder_dst) dnnl::reorder(dst, user_dst).execute(stream, dst, user_dst);
     stream.wait();
   } catch (const dnnl::error& e) {
     throw Error(std::string("oneDNN convolution failed: ") + e.what());
