@@ -312,5 +312,13 @@ TEST_F(TorchReference, InterpolateMatchesPyTorch) {
   std::printf("tiny_upsample: max relative error %.3g\n", error);
 }
 
+// ConvNeXt: depthwise 7x7, channels-last LayerNorm and Linear on 4-D activations, layer scale,
+// a hand-written channels-first LayerNorm (ReduceMean over axis 1), mean over H and W.
+TEST_F(TorchReference, ConvNeXtMatchesPyTorch) {
+  double error = max_relative_error("tiny_convnext", {}, {});
+  EXPECT_LT(error, 1e-4);
+  std::printf("tiny_convnext: max relative error %.3g\n", error);
+}
+
 }  // namespace
 }  // namespace tessera::run
