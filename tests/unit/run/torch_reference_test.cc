@@ -320,5 +320,13 @@ TEST_F(TorchReference, ConvNeXtMatchesPyTorch) {
   std::printf("tiny_convnext: max relative error %.3g\n", error);
 }
 
+// Swin: torch.roll (Slice + Concat), 6-D window partition, relative position bias gathered
+// from a parameter table by a constant index, shifted-window mask.
+TEST_F(TorchReference, SwinBlockMatchesPyTorch) {
+  double error = max_relative_error("tiny_swin", {}, {});
+  EXPECT_LT(error, 1e-4);
+  std::printf("tiny_swin: max relative error %.3g\n", error);
+}
+
 }  // namespace
 }  // namespace tessera::run
