@@ -328,5 +328,12 @@ TEST_F(TorchReference, SwinBlockMatchesPyTorch) {
   std::printf("tiny_swin: max relative error %.3g\n", error);
 }
 
+// Opset 10: Clip bounds and Pad operands as attributes (reflect and constant 0.5).
+TEST_F(TorchReference, Opset10AttributesMatchPyTorch) {
+  double error = max_relative_error("tiny_opset10", {}, {});
+  EXPECT_LT(error, 1e-4);
+  std::printf("tiny_opset10: max relative error %.3g\n", error);
+}
+
 }  // namespace
 }  // namespace tessera::run
