@@ -335,5 +335,18 @@ TEST_F(TorchReference, Opset10AttributesMatchPyTorch) {
   std::printf("tiny_opset10: max relative error %.3g\n", error);
 }
 
+// Attention with a KV cache (past K/V inputs, present outputs), dynamic past and seq: 5 cached
+// positions and 3 new ones, the causal mask cut from a tril buffer at an offset.
+TEST_F(TorchReference, KvCacheAttentionMatchesPyTorch) {
+  model::LoadOptions load;
+  load.dims["seq"] = 3;
+  load.dims["past"] = 5;
+  double baseline = max_relative_error("tiny_kv_cache", load, {});
+  double opt = max_relative_error("tiny_kv_cache", load, nlp_opt());
+  EXPECT_LT(baseline, 1e-4);
+  EXPECT_LT(opt, 1e-4);
+  std::printf("tiny_kv_cache: max relative error baseline %.3g, nlp-opt %.3g\n", baseline, opt);
+}
+
 }  // namespace
 }  // namespace tessera::run
