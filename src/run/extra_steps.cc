@@ -155,7 +155,9 @@ Body batchnorm_step(const Graph& g, const Node& n, const OnnxOperands& file,
       else if (loaded)
         std::copy(loaded->begin(), loaded->end(), stats->begin() + k * channels);
       else
-        refuse(n, std::string("a running ") + (k ? "variance" : "mean") + " not in the file");
+        refuse(n, std::string("a running ") + (k ? "variance" : "mean") + " '" + name +
+                      "' that is missing or has other than " + std::to_string(channels) +
+                      " values");
     }
   }
   TensorId in = n.inputs[0], out = n.outputs[0];
