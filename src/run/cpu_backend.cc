@@ -126,7 +126,7 @@ class PlanBuilder {
     choose_blocks();
     for (size_t i = 0; i < g.nodes.size(); ++i)
       if (!covered_.count(static_cast<NodeId>(i)) && !node_supported(g.nodes[i]) &&
-          !computed_from_file(g, g.nodes[i], *operands_))
+          !computed_from_file(g, g.nodes[i], *operands_, *plan_.weights_))
         throw Error("node '" + g.nodes[i].name + "' (" + op_label(g.nodes[i]) +
                     ") is not supported by the cpu backend");
     make_steps();

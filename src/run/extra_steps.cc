@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "run/kernels/cnn_kernels.h"
+#include "run/unlowered_steps.h"
 #include "tessera/core/error.h"
 
 namespace tessera::run {
@@ -397,8 +398,10 @@ Body resize_step(const Graph& g, const Node& n, const OnnxOperands& file, Plan* 
 
 }  // namespace
 
-bool computed_from_file(const Graph& g, const Node& n, const OnnxOperands& file) {
-  return n.kind == OpKind::Unsupported && static_step(g, n, file, nullptr).has_value();
+bool computed_from_file(const Graph& g, const Node& n, const OnnxOperands& file,
+                        const WeightStore& weights) {
+  return n.kind == OpKind::Unsupported && (static_step(g, n, file, nullptr).has_value() ||
+                                           unlowered_step(g, n, file, weights, nullptr, 1));
 }
 
 bool extra_step_kind(OpKind kind) {
@@ -449,7 +452,8 @@ std::optional<Body> extra_step(const Graph& g, const Node& n, const OnnxOperands
             refuse(n, std::string("Gemm with ") + k + " != 1");
       return std::nullopt;
     case OpKind::Unsupported:
-      return static_step(g, n, file, plan);
+      if (auto body = static_step(g, n, file, plan)) return body;
+      return unlowered_step(g, n, file, weights, plan, threads);
     case OpKind::Scale:
       if (n.source_op == "Neg") {
         TensorId in = n.inputs.at(0), out = n.outputs[0];

@@ -18,8 +18,10 @@ namespace tessera::run {
 // Kinds only these steps compute (the backend's own switch has no case for them).
 bool extra_step_kind(model::OpKind kind);
 
-// An op the importer kept as unsupported whose outputs the file's constants determine.
-bool computed_from_file(const model::Graph& graph, const model::Node& n, const OnnxOperands& file);
+// An op the importer kept as unsupported that the engine computes anyway: its outputs follow from
+// the file's constants, or it is a plain elementwise op (run/unlowered_steps.h).
+bool computed_from_file(const model::Graph& graph, const model::Node& n, const OnnxOperands& file,
+                        const WeightStore& weights);
 
 // The body of the step computing `n`, or nullopt when the backend's own case computes it as the
 // graph says. Throws tessera::Error (one line naming the node) for operands or attributes the

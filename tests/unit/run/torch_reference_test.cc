@@ -348,5 +348,14 @@ TEST_F(TorchReference, KvCacheAttentionMatchesPyTorch) {
   std::printf("tiny_kv_cache: max relative error baseline %.3g, nlp-opt %.3g\n", baseline, opt);
 }
 
+// Elementwise ops the importer does not lower (LeakyRelu, Elu, Selu, Celu, Softplus, Mish,
+// Softsign, PRelu, Exp, Log, Abs, Reciprocal, Floor, Round, Sign, Max, Min): computed from the
+// file's node.
+TEST_F(TorchReference, UnloweredElementwiseOpsMatchPyTorch) {
+  double error = max_relative_error("tiny_elementwise", {}, {});
+  EXPECT_LT(error, 1e-4);
+  std::printf("tiny_elementwise: max relative error %.3g\n", error);
+}
+
 }  // namespace
 }  // namespace tessera::run
