@@ -63,6 +63,10 @@ class OnnxStatics {
   std::map<std::string, std::vector<int64_t>> shapes_;
 };
 
+// The names of an ONNX file's graph outputs, in order (the imported graph names its output
+// tensors after the producing nodes). Throws tessera::Error for unreadable files.
+std::vector<std::string> onnx_output_names(const std::string& path);
+
 // Reads `path` (the file `graph` was imported from) as the importer does, with the dimension
 // bindings recorded in graph.config; throws tessera::Error for unreadable files.
 std::shared_ptr<const OnnxStatics> read_onnx_statics(const std::string& path,
