@@ -96,7 +96,7 @@ Body pool_step(const Graph& g, const Node& n, const OnnxOperands& file, Plan* pl
   TensorId in = n.inputs[0], out = n.outputs[0];
   if (n.kind == OpKind::GlobalAvgPool) {
     int64_t planes = x[0] * x[1], plane = x[2] * x[3];
-    return [=] { reduce_mean_axis(plan->data(in), planes, plane, 1, plan->data(out), threads); };
+    return [=] { plane_mean(plan->data(in), plan->data(out), planes, plane, threads); };
   }
   const OnnxNodeInfo* info = file.source_node(n);
   PoolGeometry p;
@@ -295,6 +295,8 @@ std::optional<Body> reduce_mean_step(const Graph& g, const Node& n, const OnnxOp
   int64_t outer = product(x, 0, first), extent = product(x, first, last),
           inner = product(x, last, x.size());
   TensorId in = n.inputs[0], out = n.outputs[0];
+  if (inner == 1)  // a mean over the trailing axes: contiguous planes
+    return [=] { plane_mean(plan->data(in), plan->data(out), outer, extent, threads); };
   return [=] { reduce_mean_axis(plan->data(in), outer, extent, inner, plan->data(out), threads); };
 }
 
@@ -396,6 +398,41 @@ Body resize_step(const Graph& g, const Node& n, const OnnxOperands& file, Plan* 
   return [=] { resize_2d(plan->data(in), r, plan->data(out), threads); };
 }
 
+// A binary op whose one operand is the output's shape and the other is constant over the
+// trailing axes (x * gate[N, C, 1, 1], x + bias[C, 1, 1]): one value per plane. The generic
+// broadcast kernel unravels every index; this is the squeeze-excite / per-channel fast path.
+std::optional<Body> plane_broadcast_step(const Graph& g, const Node& n, Plan* plan, int threads) {
+  if (n.inputs.size() != 2) return std::nullopt;
+  const char op = n.kind == OpKind::Add   ? '+'
+                  : n.kind == OpKind::Sub ? '-'
+                  : n.kind == OpKind::Mul ? '*'
+                                          : '/';
+  Dims out = dims(g, n.outputs[0]);
+  for (int side = 0; side < 2; ++side) {
+    Dims full = dims(g, n.inputs[static_cast<size_t>(side)]);
+    Dims part = dims(g, n.inputs[static_cast<size_t>(1 - side)]);
+    if (full != out || part.size() > out.size()) continue;
+    part.insert(part.begin(), out.size() - part.size(), 1);
+    size_t lead = out.size();  // part is 1 on [lead, rank)
+    while (lead > 0 && part[lead - 1] == 1) --lead;
+    size_t first = lead;  // part equals out on [first, lead), is 1 before
+    while (first > 0 && part[first - 1] == out[first - 1]) --first;
+    bool ones_before = true;
+    for (size_t a = 0; a < first; ++a) ones_before = ones_before && part[a] == 1;
+    int64_t inner = product(out, lead, out.size());
+    if (!ones_before || lead == out.size() || inner < 8) continue;
+    int64_t planes = product(out, 0, lead), period = product(out, first, lead);
+    TensorId x = n.inputs[static_cast<size_t>(side)], v = n.inputs[static_cast<size_t>(1 - side)];
+    TensorId y = n.outputs[0];
+    bool swap = side == 1;
+    return [=] {
+      plane_broadcast(plan->data(x), plan->data(v), plan->data(y), planes, period, inner, op, swap,
+                      threads);
+    };
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 bool computed_from_file(const Graph& g, const Node& n, const OnnxOperands& file,
@@ -451,6 +488,11 @@ std::optional<Body> extra_step(const Graph& g, const Node& n, const OnnxOperands
           if (file.float_attr(*info, k).value_or(1.0) != 1.0)
             refuse(n, std::string("Gemm with ") + k + " != 1");
       return std::nullopt;
+    case OpKind::Add:
+    case OpKind::Sub:
+    case OpKind::Mul:
+    case OpKind::Div:
+      return plane_broadcast_step(g, n, plan, threads);
     case OpKind::Unsupported:
       if (auto body = static_step(g, n, file, plan)) return body;
       return unlowered_step(g, n, file, weights, plan, threads);

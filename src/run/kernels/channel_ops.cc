@@ -39,6 +39,29 @@ void instance_norm(const float* x, const float* scale, const float* shift, float
   }
 }
 
+void plane_broadcast(const float* x, const float* v, float* y, int64_t planes, int64_t period,
+                     int64_t inner, char op, bool swap, int threads) {
+#pragma omp parallel for num_threads(threads) schedule(static)
+  for (int64_t plane = 0; plane < planes; ++plane) {
+    const float c = v[plane % period];
+    const float* xp = x + plane * inner;
+    float* yp = y + plane * inner;
+    switch (op) {
+      case '+':
+        for (int64_t i = 0; i < inner; ++i) yp[i] = xp[i] + c;
+        break;
+      case '*':
+        for (int64_t i = 0; i < inner; ++i) yp[i] = xp[i] * c;
+        break;
+      case '-':
+        for (int64_t i = 0; i < inner; ++i) yp[i] = swap ? c - xp[i] : xp[i] - c;
+        break;
+      default:
+        for (int64_t i = 0; i < inner; ++i) yp[i] = swap ? c / xp[i] : xp[i] / c;
+    }
+  }
+}
+
 namespace {
 
 // The source index along one axis for output coordinate `o`, or -1 for a constant pad.

@@ -89,6 +89,16 @@ struct ResizeGeometry {
 // Throws tessera::Error for modes it does not know.
 void resize_2d(const float* x, const ResizeGeometry& r, float* y, int threads);
 
+// y[p] = mean of plane p's `inner` contiguous values (GlobalAveragePool, a mean over trailing
+// axes): 16 running sums in a fixed lane order, so it vectorises and stays deterministic.
+void plane_mean(const float* x, float* y, int64_t planes, int64_t inner, int threads);
+
+// y = x (op) v[p % period] for each plane p of `inner` elements: a tensor broadcast over the
+// trailing axes (squeeze-excite's gate [N, C, 1, 1], per-channel scales [C, 1, 1]). `op` is
+// '+', '-', '*' or '/'; with `swap`, v (op) x.
+void plane_broadcast(const float* x, const float* v, float* y, int64_t planes, int64_t period,
+                     int64_t inner, char op, bool swap, int threads);
+
 // ONNX Pad: begin pads per axis (negative crops); mode constant (with `value`), edge or reflect.
 enum class PadMode : uint8_t { Constant, Edge, Reflect };
 void pad_nd(const float* x, const Dims& x_dims, const Dims& pads_begin, PadMode mode, float value,

@@ -58,6 +58,22 @@ void avg_pool2d(const float* x, const PoolGeometry& p, float* y, int threads) {
   }
 }
 
+void plane_mean(const float* x, float* y, int64_t planes, int64_t inner, int threads) {
+  constexpr int64_t kLanes = 16;
+#pragma omp parallel for num_threads(threads) schedule(static)
+  for (int64_t plane = 0; plane < planes; ++plane) {
+    const float* xp = x + plane * inner;
+    float lanes[kLanes] = {};
+    int64_t i = 0;
+    for (; i + kLanes <= inner; i += kLanes)
+      for (int64_t l = 0; l < kLanes; ++l) lanes[l] += xp[i + l];
+    float sum = 0.0f;
+    for (; i < inner; ++i) sum += xp[i];
+    for (int64_t l = 0; l < kLanes; ++l) sum += lanes[l];
+    y[plane] = sum / static_cast<float>(inner);
+  }
+}
+
 namespace {
 
 // Where output index `o` reads along one axis: a nearest index (weight 0) or the pair (i0, i0 + 1)
