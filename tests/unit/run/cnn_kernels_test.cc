@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <random>
+#include <utility>
 #include <vector>
 
 #include "tessera/core/error.h"
@@ -192,6 +193,30 @@ TEST(CnnKernels, PadModes) {
   std::vector<float> crop(1);  // negative pads crop
   pad_nd(m.data(), {2, 2}, {-1, -1}, PadMode::Constant, 0.0f, crop.data(), {1, 1}, 1);
   EXPECT_EQ(crop[0], 4.0f);
+}
+
+TEST(CnnKernels, PlaneMeanAndPlaneBroadcast) {
+  const int64_t planes = 6, inner = 37;  // 2 full 16-lane blocks and a tail
+  auto x = random_values(planes * inner, 10), v = random_values(3, 11);
+  std::vector<float> mean(planes), one(x.size()), two(x.size());
+  plane_mean(x.data(), mean.data(), planes, inner, 2);
+  for (int64_t p = 0; p < planes; ++p) {
+    double sum = 0.0;
+    for (int64_t i = 0; i < inner; ++i) sum += x[static_cast<size_t>(p * inner + i)];
+    EXPECT_NEAR(mean[static_cast<size_t>(p)], sum / inner, 1e-6);
+  }
+  for (char op : {'+', '-', '*', '/'})
+    for (bool swap : {false, true}) {
+      plane_broadcast(x.data(), v.data(), one.data(), planes, 3, inner, op, swap, 1);
+      plane_broadcast(x.data(), v.data(), two.data(), planes, 3, inner, op, swap, 3);
+      EXPECT_EQ(one, two);
+      for (int64_t p = 0; p < planes; ++p) {
+        float a = x[static_cast<size_t>(p * inner + 5)], c = v[static_cast<size_t>(p % 3)];
+        if (swap) std::swap(a, c);
+        float expect = op == '+' ? a + c : op == '-' ? a - c : op == '*' ? a * c : a / c;
+        EXPECT_FLOAT_EQ(one[static_cast<size_t>(p * inner + 5)], expect) << op << swap;
+      }
+    }
 }
 
 TEST(CnnKernels, SoftmaxOverAMiddleAxisAndLogSoftmax) {
