@@ -23,7 +23,8 @@ struct RunArgs {
   int64_t row_block = 128;
   std::string schedule = "dynamic";
   std::string weights;
-  ModelOptions model_options;  // --batch, --dim, --strict (ONNX models)
+  std::string inputs, save_outputs;  // JSON tensor files (run/tensor_io.h)
+  ModelOptions model_options;        // --batch, --dim, --strict (ONNX models)
   int64_t prompt = 8;
   int64_t generate = 0;
   OutputOptions output;
@@ -80,9 +81,20 @@ int run_run(const RunArgs& a) {
   o.opt.row_block = a.row_block;
   o.opt.schedule = run::parse_schedule(a.schedule);
   o.opt.schedule_seed = a.seed;
-  if (a.generate > 0) return run_decode(a, o);
+  if (a.generate > 0) {
+    if (!a.inputs.empty() || !a.save_outputs.empty())
+      throw Error("--inputs and --save-outputs are for single runs, not --generate");
+    return run_decode(a, o);
+  }
+  if (!a.inputs.empty()) o.inputs = run::read_tensors_json(a.inputs);
+  o.keep_outputs = !a.save_outputs.empty();
   model::Graph graph = run::resolve_graph(a.model, to_load_options(a.model_options));
   run::RunResult result = run::run_graph(graph, o);
+  if (o.keep_outputs) {
+    OutputOptions file;
+    file.output = a.save_outputs;
+    emit(file, run::tensors_json(result.outputs, "outputs"));
+  }
   if (a.output.format == "json")
     emit(a.output, run::run_json(result, o).dump(2) + "\n");
   else if (a.output.format == "csv")
@@ -126,6 +138,12 @@ void setup(CLI::App& app, std::function<int()>& run) {
   app.add_option("--weights", a->weights,
                  "fp32 weights by tensor name: a .safetensors file or an .onnx file's "
                  "initializers (an .onnx MODEL uses its own by default)");
+  app.add_option("--inputs", a->inputs,
+                 "JSON file with every model input: {\"inputs\": {NAME: {\"shape\": [..], "
+                 "\"data\": [..]}}} (default: random from --seed)");
+  app.add_option("--save-outputs", a->save_outputs,
+                 "Write every model output of the last run to this JSON file "
+                 "({\"outputs\": {NAME: {\"shape\", \"data\"}}})");
   add_model_options(app, a->model_options);
   app.add_option("--generate", a->generate,
                  "Decoders: generate this many tokens with the KV cache (greedy)")

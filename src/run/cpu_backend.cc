@@ -14,6 +14,7 @@
 
 #include "run/blocks.h"
 #include "run/einsum_views.h"
+#include "run/extra_steps.h"
 #include "run/fused.h"
 #include "run/onnx_operands.h"
 #include "run/plan_memory.h"
@@ -96,7 +97,7 @@ bool node_supported(const Node& n) {
     case OpKind::Where:
       return true;
     default:
-      return is_unary_kind(n.kind) || is_binary_kind(n.kind);
+      return is_unary_kind(n.kind) || is_binary_kind(n.kind) || extra_step_kind(n.kind);
   }
 }
 
@@ -124,7 +125,8 @@ class PlanBuilder {
     operands_ = std::make_unique<OnnxOperands>(g, plan_.weights_->onnx_file());
     choose_blocks();
     for (size_t i = 0; i < g.nodes.size(); ++i)
-      if (!covered_.count(static_cast<NodeId>(i)) && !node_supported(g.nodes[i]))
+      if (!covered_.count(static_cast<NodeId>(i)) && !node_supported(g.nodes[i]) &&
+          !computed_from_file(g, g.nodes[i], *operands_, *plan_.weights_))
         throw Error("node '" + g.nodes[i].name + "' (" + op_label(g.nodes[i]) +
                     ") is not supported by the cpu backend");
     make_steps();
@@ -199,6 +201,14 @@ class PlanBuilder {
     int64_t total = 0;
     for (NodeId id : nodes) {
       const Node& n = g.nodes[static_cast<size_t>(id)];
+      if (n.kind == OpKind::Conv2d || n.kind == OpKind::ConvTranspose2d) {
+        // Every output (input, when transposed) takes a MAC per weight of its group's filter.
+        const model::Shape& w = g.tensor(n.inputs[1]).shape;
+        int64_t per = w.size() == 4 ? w[1] * w[2] * w[3] : 1;
+        TensorId side = n.kind == OpKind::Conv2d ? n.outputs[0] : n.inputs[0];
+        total += 2 * g.tensor(side).elements() * per;
+        continue;
+      }
       if (n.kind != OpKind::MatMul) {
         total += g.tensor(n.outputs[0]).elements();
         continue;
@@ -248,6 +258,13 @@ class PlanBuilder {
     int threads = plan_.threads_;
     TensorId out = n.outputs[0];
     std::vector<TensorId> in = n.inputs;
+    // CNN ops, and exported forms that differ from the zoo's conventions (run/extra_steps.h).
+    if (!causal_softmax_.count(id))
+      if (auto body = extra_step(g, n, *operands_, *plan_.weights_, plan, threads)) {
+        step.run = std::move(*body);
+        add_step(std::move(step), in, n.outputs);
+        return;
+      }
     switch (n.kind) {
       case OpKind::MatMul: {
         bool tb = n.matmul.transpose_b;

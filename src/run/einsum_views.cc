@@ -1,5 +1,7 @@
 #include "run/einsum_views.h"
 
+#include <algorithm>
+
 namespace tessera::run {
 namespace {
 
@@ -32,7 +34,8 @@ std::optional<EinsumView> einsum_view(const std::string& equation, const std::st
   std::string batch, m, k, n;
   for (char c : la) {
     if (has(lb, c) && has(lo, c)) {
-      if (a_dims[la.find(c)] != b_dims[lb.find(c)]) return std::nullopt;  // broadcast batch
+      int64_t da = a_dims[la.find(c)], db = b_dims[lb.find(c)];
+      if (da != db && da != 1 && db != 1) return std::nullopt;
       batch += c;
     } else if (has(lo, c)) {
       m += c;
@@ -60,6 +63,21 @@ std::optional<EinsumView> einsum_view(const std::string& equation, const std::st
   }
   for (int64_t p : v.permutation)
     if (p < 0) return std::nullopt;
+  if (which == "/out") return v;
+  // Batch labels of size 1 broadcast against the other operand (numpy rules, as torch.einsum).
+  const std::string& own = which == "/a" ? la : lb;
+  bool broadcast = false;
+  for (int64_t p : v.permutation) {
+    char c = own[static_cast<size_t>(p)];
+    int64_t size = v.in_dims[static_cast<size_t>(p)];
+    if (has(batch, c)) {
+      int64_t full = std::max(a_dims[la.find(c)], b_dims[lb.find(c)]);
+      broadcast = broadcast || size != full;
+      size = full;
+    }
+    v.broadcast_dims.push_back(size);
+  }
+  if (!broadcast) v.broadcast_dims.clear();
   return v;
 }
 

@@ -15,6 +15,9 @@ namespace tessera::run {
 struct EinsumView {
   std::vector<int64_t> in_dims;      // the view's input, one axis per label
   std::vector<int64_t> permutation;  // transpose of in_dims giving the view's data order
+  // When a batch label broadcasts (size 1 here, larger in the other operand): the transposed
+  // dims expanded to the matmul's batch; empty otherwise.
+  std::vector<int64_t> broadcast_dims;
 };
 
 // `which` is "/a", "/b" or "/out"; `in_dims` the view input's dims (for "/out" the flattened

@@ -10,6 +10,7 @@
 #include <ctime>
 #include <map>
 
+#include "run/onnx_statics.h"
 #include "tessera/core/error.h"
 #include "tessera/model/zoo.h"
 
@@ -88,6 +89,42 @@ model::Graph resolve_graph(const std::string& spec, const model::LoadOptions& lo
   return g;
 }
 
+namespace {
+
+std::string shape_text(const std::vector<int64_t>& shape) {
+  std::string text = "[";
+  for (size_t i = 0; i < shape.size(); ++i) text += (i ? "," : "") + std::to_string(shape[i]);
+  return text + "]";
+}
+
+// Copies the given values into the plan's graph inputs: every input must be given, with the
+// shape the graph has after --dim/--batch binding.
+void set_inputs(const model::Graph& graph, const std::vector<NamedTensor>& inputs, Plan& plan) {
+  if (inputs.empty()) return;
+  std::string names;
+  for (model::TensorId t : graph.inputs)
+    names += (names.empty() ? "'" : ", '") + graph.tensor(t).name + "'";
+  for (const NamedTensor& given : inputs) {
+    auto it = std::find_if(graph.inputs.begin(), graph.inputs.end(),
+                           [&](model::TensorId t) { return graph.tensor(t).name == given.name; });
+    if (it == graph.inputs.end())
+      throw Error("inputs: model '" + graph.name + "' has no input '" + given.name +
+                  "' (its inputs: " + names + ")");
+    const model::Tensor& t = graph.tensor(*it);
+    if (given.shape != t.shape)
+      throw Error("inputs: '" + given.name + "' has shape " + shape_text(given.shape) +
+                  " but the model's input is " + shape_text(t.shape) +
+                  " (bind with --dim/--batch)");
+    std::copy(given.data.begin(), given.data.end(), plan.data(*it));
+  }
+  for (model::TensorId t : graph.inputs)
+    if (std::none_of(inputs.begin(), inputs.end(),
+                     [&](const NamedTensor& x) { return x.name == graph.tensor(t).name; }))
+      throw Error("inputs: no values for the model's input '" + graph.tensor(t).name + "'");
+}
+
+}  // namespace
+
 RunResult run_graph(const model::Graph& graph, const RunOptions& options,
                     ExecutionListener* listener) {
   if (options.threads < 1) throw Error("--threads must be at least 1");
@@ -104,6 +141,7 @@ RunResult run_graph(const model::Graph& graph, const RunOptions& options,
   prepare.weights = std::make_shared<WeightStore>(options.seed);
   if (!options.weights_file.empty()) prepare.weights->load_file(options.weights_file);
   auto plan = backend->prepare(graph, prepare);
+  set_inputs(graph, options.inputs, *plan);
   result.activation_bytes = plan->activation_bytes();
   std::vector<std::vector<double>> step_times(plan->steps().size());
   backend->execute(*plan);  // warm-up: first-touch of buffers, GEMM kernel generation
@@ -128,6 +166,21 @@ RunResult run_graph(const model::Graph& graph, const RunOptions& options,
   model::TensorId out = graph.outputs[0];
   const float* data = plan->data(out);
   result.output.assign(data, data + graph.tensor(out).elements());
+  if (options.keep_outputs) {
+    // An imported model's outputs are saved under the file's names when they map one to one.
+    std::vector<std::string> names;
+    auto source = graph.config.find("source");
+    if (source != graph.config.end() && source->second == "onnx") {
+      names = onnx_output_names(graph.name);
+      if (names.size() != graph.outputs.size()) names.clear();
+    }
+    for (size_t i = 0; i < graph.outputs.size(); ++i) {
+      const model::Tensor& t = graph.tensor(graph.outputs[i]);
+      const float* values = plan->data(graph.outputs[i]);
+      result.outputs.push_back({names.empty() ? t.name : names[i], t.shape,
+                                std::vector<float>(values, values + t.elements())});
+    }
+  }
   if (options.measure_deviation && (options.opt.zero_skip || options.opt.vgen_skip)) {
     RunOptions exact = options;
     exact.opt.zero_skip = exact.opt.vgen_skip = false;

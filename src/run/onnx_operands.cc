@@ -151,6 +151,7 @@ std::optional<EinsumView> OnnxOperands::einsum_layout(const Node& n) const {
   if (!v)
     throw Error("node '" + n.name + "': einsum '" + info->strings.at("equation") +
                 "' has a layout the cpu backend cannot run");
+  if (!v->broadcast_dims.empty()) return v;
   for (size_t i = 0; i < v->permutation.size(); ++i)
     if (v->permutation[i] != static_cast<int64_t>(i)) return v;
   return std::nullopt;
@@ -179,9 +180,42 @@ CastTarget OnnxOperands::cast_target(const Node& n) const {
 }
 
 float OnnxOperands::layernorm_epsilon(const Node& n) const {
-  const OnnxNodeInfo* info = onnx_node(n);
-  if (!info || !info->floats.count("epsilon")) return 1e-5f;
-  return static_cast<float>(info->floats.at("epsilon"));
+  if (const OnnxNodeInfo* info = onnx_node(n))
+    return info->floats.count("epsilon") ? static_cast<float>(info->floats.at("epsilon")) : 1e-5f;
+  if (!onnx_) return 1e-5f;
+  // Decomposed: ... ReduceMean(d^2) -> Add(eps) -> Sqrt -> Div -> [Mul gamma -> Add beta]. The
+  // importer names the fused op after its last node; walk back to the Sqrt and read the Add.
+  const auto* sqrt = onnx_->find_ancestor(n.name, "Sqrt", 4);
+  if (!sqrt || sqrt->second.inputs.empty()) return 1e-5f;
+  const auto* add = onnx_->find_ancestor(sqrt->first, "Add", 1);
+  if (!add) return 1e-5f;
+  for (size_t i = 0; i < add->second.inputs.size(); ++i)
+    if (const StaticValue* v = static_input(add->second, i); v && v->data.size() == 1)
+      return static_cast<float>(v->data[0]);
+  throw Error("node '" + n.name + "' (layernorm): the epsilon added before its Sqrt ('" +
+              add->first + "') is not a constant");
+}
+
+const OnnxNodeInfo* OnnxOperands::source_node(const Node& n) const {
+  return onnx_ ? onnx_->node(n.name) : nullptr;
+}
+
+const StaticValue* OnnxOperands::static_input(const OnnxNodeInfo& info, size_t input) const {
+  if (input >= info.inputs.size() || info.inputs[input].empty()) return nullptr;
+  auto it = statics_.find(info.inputs[input]);
+  return it == statics_.end() ? nullptr : &it->second;
+}
+
+const StaticValue* OnnxOperands::static_named(const std::string& value) const {
+  auto it = statics_.find(value);
+  return it == statics_.end() ? nullptr : &it->second;
+}
+
+std::optional<double> OnnxOperands::float_attr(const OnnxNodeInfo& info,
+                                               const std::string& name) const {
+  auto it = info.floats.find(name);
+  if (it == info.floats.end()) return std::nullopt;
+  return it->second;
 }
 
 }  // namespace tessera::run

@@ -45,9 +45,17 @@ class OnnxOperands {
   // order from shapes is ambiguous when sizes repeat (seq = head size).
   std::vector<int64_t> file_permutation(const model::Node& n) const;
   CastTarget cast_target(const model::Node& n) const;
-  // LayerNormalization's epsilon attribute; 1e-5 (PyTorch's default) otherwise, including the
-  // decomposed form the importer fuses (its epsilon constant is not looked up).
+  // LayerNormalization's epsilon attribute, or the constant a decomposed LayerNorm adds to the
+  // variance before its Sqrt (HF BERT: 1e-12); 1e-5 (PyTorch's default) without a file.
   float layernorm_epsilon(const model::Node& n) const;
+
+  // The file's node behind `n`, also for ops the importer fused (named after their last node).
+  const OnnxNodeInfo* source_node(const model::Node& n) const;
+  const OnnxStatics* statics() const { return onnx_; }
+  // Values of input `input` of a file node when static (constants, folded shape values).
+  const StaticValue* static_input(const OnnxNodeInfo& info, size_t input) const;
+  const StaticValue* static_named(const std::string& value) const;
+  std::optional<double> float_attr(const OnnxNodeInfo& info, const std::string& name) const;
 
  private:
   const model::Graph& graph_;

@@ -151,6 +151,8 @@ class Evaluator {
       }
       return v;
     }
+    if (op == "Slice" && in.size() >= 3 && in[1] && in[2]) return slice(a, in);
+    if (op == "Transpose") return transposed(n, a);
     if (op == "Concat" && a.dims.size() <= 1) {
       StaticValue v;
       v.integer = a.integer;
@@ -164,6 +166,74 @@ class Evaluator {
 
  private:
   static constexpr int64_t kMaxElements = 1 << 22;
+
+  // Opset-10+ Slice over any rank (a tril buffer cut to the bound sequence length).
+  static std::optional<StaticValue> slice(const StaticValue& a,
+                                          const std::vector<const StaticValue*>& in) {
+    const size_t rank = a.dims.size();
+    std::vector<int64_t> start(rank, 0), step(rank, 1), ext = a.dims;
+    const StaticValue* axes = in.size() > 3 ? in[3] : nullptr;
+    const StaticValue* steps = in.size() > 4 ? in[4] : nullptr;
+    for (size_t k = 0; k < in[1]->data.size() && k < in[2]->data.size(); ++k) {
+      int64_t axis = axes && k < axes->data.size() ? static_cast<int64_t>(axes->data[k])
+                                                   : static_cast<int64_t>(k);
+      if (axis < 0) axis += static_cast<int64_t>(rank);
+      if (axis < 0 || axis >= static_cast<int64_t>(rank)) return std::nullopt;
+      size_t ax = static_cast<size_t>(axis);
+      int64_t d = a.dims[ax];
+      int64_t st = steps && k < steps->data.size() ? static_cast<int64_t>(steps->data[k]) : 1;
+      if (st == 0) return std::nullopt;
+      auto bound = [&](double value) {
+        int64_t x = static_cast<int64_t>(std::clamp<double>(value, -d - 1.0, d + 0.0));
+        if (x < 0) x += d;
+        return st > 0 ? std::clamp<int64_t>(x, 0, d) : std::clamp<int64_t>(x, -1, d - 1);
+      };
+      int64_t s0 = bound(in[1]->data[k]), e0 = bound(in[2]->data[k]);
+      ext[ax] = st > 0 ? std::max<int64_t>(0, (e0 - s0 + st - 1) / st)
+                       : std::max<int64_t>(0, (s0 - e0 - st - 1) / -st);
+      start[ax] = s0, step[ax] = st;
+    }
+    StaticValue v;
+    v.integer = a.integer;
+    v.dims = ext;
+    for (int64_t i = 0; i < count_of(ext); ++i) {
+      int64_t rest = i, offset = 0, stride = 1;
+      for (size_t ax = rank; ax-- > 0;) {
+        offset += (start[ax] + (rest % ext[ax]) * step[ax]) * stride;
+        rest /= ext[ax];
+        stride *= a.dims[ax];
+      }
+      v.data.push_back(a.data.at(static_cast<size_t>(offset)));
+    }
+    return v;
+  }
+
+  static std::optional<StaticValue> transposed(const OnnxNodeInfo& n, const StaticValue& a) {
+    const size_t rank = a.dims.size();
+    auto it = n.ints.find("perm");
+    std::vector<int64_t> perm;
+    if (it != n.ints.end()) perm = it->second;
+    if (perm.empty())
+      for (size_t i = rank; i-- > 0;) perm.push_back(static_cast<int64_t>(i));
+    if (perm.size() != rank) return std::nullopt;
+    std::vector<int64_t> strides(rank, 1);
+    for (size_t ax = rank; ax-- > 1;) strides[ax - 1] = strides[ax] * a.dims[ax];
+    StaticValue v;
+    v.integer = a.integer;
+    for (int64_t p : perm) {
+      if (p < 0 || p >= static_cast<int64_t>(rank)) return std::nullopt;
+      v.dims.push_back(a.dims[static_cast<size_t>(p)]);
+    }
+    for (int64_t i = 0; i < count_of(v.dims); ++i) {
+      int64_t rest = i, offset = 0;
+      for (size_t ax = rank; ax-- > 0;) {
+        offset += (rest % v.dims[ax]) * strides[static_cast<size_t>(perm[ax])];
+        rest /= v.dims[ax];
+      }
+      v.data.push_back(a.data.at(static_cast<size_t>(offset)));
+    }
+    return v;
+  }
 
   static std::string input(const OnnxNodeInfo& n, size_t i) {
     return i < n.inputs.size() ? n.inputs[i] : "";
@@ -335,5 +405,27 @@ bool OnnxStatics::has_ancestor(const std::string& node, const std::string& op_ty
     if (info.op_type == op_type || has_ancestor(name, op_type, depth - 1)) return true;
   }
   return false;
+}
+}  // namespace tessera::run
+
+namespace tessera::run {
+const std::pair<std::string, OnnxNodeInfo>* OnnxStatics::find_ancestor(const std::string& node,
+                                                                       const std::string& op_type,
+                                                                       int depth) const {
+  auto it = index_.find(node);
+  if (it == index_.end()) return nullptr;
+  std::vector<size_t> level = {it->second};
+  for (int d = 0; d < depth && !level.empty(); ++d) {
+    std::vector<size_t> next;
+    for (size_t i : level)
+      for (const std::string& in : nodes_[i].second.inputs) {
+        auto p = producer_.find(in);
+        if (p == producer_.end()) continue;
+        if (nodes_[p->second].second.op_type == op_type) return &nodes_[p->second];
+        next.push_back(p->second);
+      }
+    level = std::move(next);
+  }
+  return nullptr;
 }
 }  // namespace tessera::run

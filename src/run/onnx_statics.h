@@ -47,6 +47,11 @@ class OnnxStatics {
   // Whether a node of `op_type` feeds `node` within `depth` producer hops (the tanh form of a
   // GELU the importer fused into one op).
   bool has_ancestor(const std::string& node, const std::string& op_type, int depth) const;
+  // The nearest node of `op_type` feeding `node` within `depth` hops (breadth first), with its
+  // name; null when none.
+  const std::pair<std::string, OnnxNodeInfo>* find_ancestor(const std::string& node,
+                                                            const std::string& op_type,
+                                                            int depth) const;
   // A value's shape after dimension binding and shape inference; null when unknown.
   const std::vector<int64_t>* shape(const std::string& value) const;
 
@@ -57,6 +62,10 @@ class OnnxStatics {
   std::map<std::string, StaticValue> constants_;
   std::map<std::string, std::vector<int64_t>> shapes_;
 };
+
+// The names of an ONNX file's graph outputs, in order (the imported graph names its output
+// tensors after the producing nodes). Throws tessera::Error for unreadable files.
+std::vector<std::string> onnx_output_names(const std::string& path);
 
 // Reads `path` (the file `graph` was imported from) as the importer does, with the dimension
 // bindings recorded in graph.config; throws tessera::Error for unreadable files.

@@ -159,6 +159,16 @@ void WeightStore::load_onnx(const std::string& path) {
     }
 }
 
+std::vector<std::string> onnx_output_names(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  onnx::ModelProto model;
+  if (!in || !model.ParseFromIstream(&in) || !model.has_graph())
+    throw Error("'" + path + "' is not a readable ONNX model");
+  std::vector<std::string> names;
+  for (const auto& o : model.graph().output()) names.push_back(o.name());
+  return names;
+}
+
 std::shared_ptr<const OnnxStatics> read_onnx_statics(const std::string& path,
                                                      const model::Graph& graph) {
   // The importer's front half with the graph's own dimension bindings, so that node names,

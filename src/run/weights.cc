@@ -66,7 +66,11 @@ void fill_random(std::vector<float>& values, uint64_t seed, const std::string& n
 const std::vector<float>& WeightStore::get(const model::Graph& graph, model::TensorId id) {
   const model::Tensor& t = graph.tensor(id);
   auto loaded = loaded_.find(t.name);
-  if (loaded != loaded_.end() && loaded->second != t.shape)
+  // A Conv1d weight [K, C/g, R] is the importer's 2-D convolution weight [K, C/g, 1, R].
+  auto lifted_1d = [&](const std::vector<int64_t>& file) {
+    return file.size() == 3 && t.shape == std::vector<int64_t>{file[0], file[1], 1, file[2]};
+  };
+  if (loaded != loaded_.end() && loaded->second != t.shape && !lifted_1d(loaded->second))
     throw Error("weights: tensor '" + t.name + "' has shape " + shape_text(loaded->second) +
                 " in the file but " + shape_text(t.shape) + " in the model");
   if (!strict_file_.empty() && loaded == loaded_.end()) {

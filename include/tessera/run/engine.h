@@ -11,6 +11,7 @@
 #include "tessera/model/graph.h"
 #include "tessera/model/zoo.h"
 #include "tessera/run/backend.h"
+#include "tessera/run/tensor_io.h"
 
 namespace tessera::run {
 
@@ -22,6 +23,9 @@ struct RunOptions {
   std::string weights_file;       // .safetensors or .onnx; empty = random from the seed
   bool flush_denormals = true;    // value calibrator
   bool measure_deviation = true;  // with skipping on, compare against the exact output
+  // Values of the graph inputs by name (all of them, shapes as bound); empty = random from seed.
+  std::vector<NamedTensor> inputs;
+  bool keep_outputs = false;  // fill RunResult::outputs with every graph output
 };
 
 struct OpTiming {
@@ -45,7 +49,8 @@ struct RunResult {
   bool denormals_flushed = false;
   // With zero skipping: max |y - y_exact| / max |y_exact| over the outputs (-1 if not measured).
   double output_deviation = -1.0;
-  std::vector<float> output;  // the first graph output
+  std::vector<float> output;         // the first graph output
+  std::vector<NamedTensor> outputs;  // every graph output, with keep_outputs
 };
 
 // Anything model::load_model resolves (zoo, YAML, ONNX). The aliases nlp-fast-bert

@@ -379,6 +379,65 @@ class Folder {
       v.dims = {static_cast<int64_t>(v.data.size())};
       return v;
     }
+    // Small N-D integer tensors: Slice along given axes and Transpose (PyTorch's F.pad builds its
+    // pads as Reshape([-1, 2]) -> Slice(step -1 on axis 0) -> Transpose -> Reshape).
+    if (op == "Slice" && a->is_int && a->dims.size() > 1 && b && in(n, 2)) {
+      const size_t rank = a->dims.size();
+      std::vector<int64_t> start(rank, 0), step(rank, 1), ext(a->dims.begin(), a->dims.end());
+      const Value *ends = in(n, 2), *axes = in(n, 3), *steps = in(n, 4);
+      for (size_t k = 0; k < b->data.size(); ++k) {
+        int64_t axis = axes && k < axes->data.size() ? to_i64(axes->data[k]) : int64_t(k);
+        axis = norm_axis(axis, rank);
+        if (axis < 0 || axis >= int64_t(rank) || k >= ends->data.size()) return std::nullopt;
+        int64_t d = a->dims[size_t(axis)],
+                st = steps && k < steps->data.size() ? to_i64(steps->data[k]) : 1;
+        if (st == 0) return std::nullopt;
+        auto clampi = [&](int64_t x) {
+          x = std::clamp<int64_t>(x, -d - 1, d);
+          if (x < 0) x += d;
+          return st > 0 ? std::clamp<int64_t>(x, 0, d) : std::clamp<int64_t>(x, -1, d - 1);
+        };
+        int64_t s0 = clampi(to_i64(b->data[k])), e0 = clampi(to_i64(ends->data[k]));
+        int64_t len = st > 0 ? std::max<int64_t>(0, (e0 - s0 + st - 1) / st)
+                             : std::max<int64_t>(0, (s0 - e0 - st - 1) / -st);
+        start[size_t(axis)] = s0, step[size_t(axis)] = st, ext[size_t(axis)] = len;
+      }
+      Value v{ext, {}, a->is_int, a->type};
+      for (int64_t i = 0; i < count(ext); ++i) {
+        int64_t rest = i, offset = 0, stride = 1;
+        for (size_t ax = rank; ax-- > 0;) {
+          int64_t c = rest % ext[ax];
+          rest /= ext[ax];
+          offset += (start[ax] + c * step[ax]) * stride;
+          stride *= a->dims[ax];
+        }
+        v.data.push_back(a->data[size_t(offset)]);
+      }
+      return v;
+    }
+    if (op == "Transpose" && a->is_int) {
+      const size_t rank = a->dims.size();
+      std::vector<int64_t> perm = attr_ints(n, "perm");
+      if (perm.empty())
+        for (size_t i = rank; i-- > 0;) perm.push_back(int64_t(i));
+      if (perm.size() != rank) return std::nullopt;
+      Value v{{}, {}, a->is_int, a->type};
+      std::vector<int64_t> strides(rank, 1);
+      for (size_t ax = rank; ax-- > 1;) strides[ax - 1] = strides[ax] * a->dims[ax];
+      for (int64_t p : perm) {
+        if (p < 0 || p >= int64_t(rank)) return std::nullopt;
+        v.dims.push_back(a->dims[size_t(p)]);
+      }
+      for (int64_t i = 0; i < count(v.dims); ++i) {
+        int64_t rest = i, offset = 0;
+        for (size_t ax = rank; ax-- > 0;) {
+          offset += (rest % v.dims[ax]) * strides[size_t(perm[ax])];
+          rest /= v.dims[ax];
+        }
+        v.data.push_back(a->data[size_t(offset)]);
+      }
+      return v;
+    }
     if (op == "Range" && b && in(n, 2)) {
       double start = a->data.at(0), limit = b->data.at(0), delta = in(n, 2)->data.at(0);
       if (delta == 0) return std::nullopt;

@@ -30,6 +30,7 @@ constexpr Simple kUnary[] = {
     {"FastGelu", OpKind::Gelu},
     {"Erf", OpKind::Erf},
     {"Sqrt", OpKind::Sqrt},
+    {"Neg", OpKind::Scale},  // x * -1 (rotary embeddings' rotate_half)
     {"Flatten", OpKind::Reshape},
     {"Reshape", OpKind::Reshape},
     {"Squeeze", OpKind::Reshape},
@@ -38,6 +39,8 @@ constexpr Simple kUnary[] = {
     {"Slice", OpKind::Slice},
     {"Cast", OpKind::Cast},
     {"Expand", OpKind::Expand},
+    // Upsampling (interpolate): data movement into a larger tensor, like Expand.
+    {"Resize", OpKind::Expand},
     {"ReduceMean", OpKind::ReduceMean},
     {"Split", OpKind::Split},
     // Padding copies the tensor into a larger one: data movement like a concat with zeros.
@@ -226,6 +229,13 @@ class Lowerer {
         if (!in.empty()) g.inputs.push_back(value(in));
       return add(std::move(g), {n.output(0)});
     }
+    if (op == "InstanceNormalization") {  // GroupNorm's export: statistics per (image, channel)
+      Node g = make(OpKind::LayerNorm, op);
+      g.axis = 2;
+      for (const auto& in : n.input())
+        if (!in.empty()) g.inputs.push_back(value(in));
+      return add(std::move(g), {n.output(0)});
+    }
     if (op == "Softmax" || op == "LogSoftmax") {
       Node g = make(OpKind::Softmax, op);
       g.axis = attr_int(n, "axis", -1);
@@ -285,6 +295,7 @@ class Lowerer {
                                                  "GlobalAveragePool",
                                                  "BatchNormalization",
                                                  "LayerNormalization",
+                                                 "InstanceNormalization",
                                                  "Softmax",
                                                  "LogSoftmax",
                                                  "Clip",

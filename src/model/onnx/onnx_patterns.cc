@@ -135,7 +135,8 @@ class Matcher {
     op.members.assign(set.begin(), set.end());
     op.inputs = {x};
     if (has("ReduceMean") == 2 && has("Sub") == 1 && has("Sqrt") == 1 && n >= 7 && n <= 9 &&
-        only({"ReduceMean", "Sub", "Pow", "Mul", "Add", "Sqrt", "Div"})) {
+        only({"ReduceMean", "Sub", "Pow", "Mul", "Add", "Sqrt", "Div"}) && centres(set, x) &&
+        over_last_axis(set, x)) {
       op.kind = OpKind::LayerNorm;
       add_weight_operand(op, set, "Mul");
       add_weight_operand(op, set, "Add");
@@ -161,6 +162,32 @@ class Matcher {
       return op;
     }
     return std::nullopt;
+  }
+
+  // A LayerNorm centres its own input (x - mean(x)); without this a scalar Mul in front of it
+  // (x * c, then the LayerNorm) would be swallowed, and with it c's effect against epsilon.
+  bool centres(const std::set<int>& set, const std::string& x) const {
+    for (int m : set)
+      if (node(m).op_type() == "Sub" && node(m).input(0) == x) return true;
+    return false;
+  }
+
+  // The fused LayerNorm normalises the last axis; a hand-written one over the channels of NCHW
+  // (ConvNeXt's channels_first LayerNorm: mean over axis 1) stays elementwise.
+  bool over_last_axis(const std::set<int>& set, const std::string& x) const {
+    const ValueShape* shape = view_.shape(x);
+    if (!shape) return true;
+    const int64_t rank = static_cast<int64_t>(shape->dims.size());
+    for (int m : set) {
+      const auto& n = node(m);
+      if (n.op_type() != "ReduceMean") continue;
+      std::vector<int64_t> axes = attr_ints(n, "axes");
+      if (axes.empty() && n.input_size() > 1)
+        if (auto a = view_.scalar(n.input(1))) axes = {static_cast<int64_t>(*a)};
+      if (axes.size() > 1 || (axes.size() == 1 && axes[0] != -1 && axes[0] != rank - 1))
+        return false;
+    }
+    return true;
   }
 
   void add_weight_operand(FusedOp& op, const std::set<int>& set, const std::string& type) const {
