@@ -32,6 +32,7 @@ struct OptOptions {
   int64_t key_chunk = 256;             // keys per column-based chunk
   int64_t ffn_chunk = 1024;            // d_FF columns per feed-forward split
   int64_t row_block = 128;             // query / token rows per FFN work item
+  int64_t query_block = 0;  // query rows per score tile of a key chunk; 0 = sized for the L2
   Schedule schedule = Schedule::Dynamic;
   uint64_t schedule_seed = 1;  // for Schedule::Random
 
