@@ -146,6 +146,16 @@ int main(int argc, char** argv) {
         ->UseManualTime()
         ->Iterations(1)
         ->Unit(benchmark::kMillisecond);
+  // BERT at s = 4096 (one layer, ~1.3 s per run on one core): the baseline's 1 GiB score
+  // matrix per layer against the column-based tiles. Fewer options and rounds to keep it short.
+  benchmark::RegisterBenchmark("speedup/bert-s4096", speedup_bench,
+                               std::string("nlpfast-bert:layers=1,seq=4096"),
+                               std::vector<std::string>{"none", "p", "c", "f", "mp"})
+      ->Args({1, 3})
+      ->Args({2, 3})
+      ->UseManualTime()
+      ->Iterations(1)
+      ->Unit(benchmark::kMillisecond);
   benchmark::Initialize(&argc, argv);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
