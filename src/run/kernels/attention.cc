@@ -94,7 +94,10 @@ class AttentionRun {
     chunk_ = o.column_based ? std::min(std::max<int64_t>(1, o.key_chunk), b.nk) : b.nk;
     chunks_ = (b.nk + chunk_ - 1) / chunk_;
     groups_ = b.batch * b.heads;
-    per_head_ = b.has_projections && o.partial_head;
+    // `qkv`: a self-attention block's Q, K and V come from one GEMM over [W_Q|W_K|W_V] (one
+    // pass over x, n = 3 d); per-head generation (partial-head update) gives way to it.
+    qkv_ = o.qkv_fused && b.has_projections && b.xq == b.xk && b.xk == b.xv;
+    per_head_ = b.has_projections && o.partial_head && !qkv_;
     panels_ = per_head_ ? &ws_ : nullptr;
     kv_fused_ = panels_ && !o.vgen_skip && b.xk == b.xv;
     kv_width_ = b.dk + b.dv;
@@ -145,9 +148,16 @@ class AttentionRun {
       q_.resize(static_cast<size_t>(groups_ * b_.nq * b_.dk));
       return;
     }
+    if (qkv_) {
+      generate_qkv(nq_rows);
+      return;
+    }
     q_.resize(static_cast<size_t>(nq_rows * hd_k()));
     k_.resize(static_cast<size_t>(nk_rows * hd_k()));
     v_.resize(static_cast<size_t>(nk_rows * hd_v()));
+    q_view_ = {q_.data(), hd_k()};
+    k_view_ = {k_.data(), hd_k()};
+    v_view_ = {v_.data(), hd_v()};
     fill_rows(q_.data(), nq_rows, hd_k(), p_.bq);
     fill_rows(k_.data(), nk_rows, hd_k(), p_.bk);
     fill_rows(v_.data(), nk_rows, hd_v(), p_.bv);
@@ -159,6 +169,35 @@ class AttentionRun {
           v_.data(), hd_v());
     counters_.vgen_total += nk_rows * b_.heads;
     counters_.vgen_done += nk_rows * b_.heads;
+  }
+
+  // One GEMM for Q, K and V of a self-attention block: x [rows, d_in] times the weights side by
+  // side ([d_in][h d_k | h d_k | h d_v], packed once per plan), multi-threaded like the
+  // baseline's projections. Q, K and V are column ranges of the result.
+  void generate_qkv(int64_t rows) {
+    int64_t width = 2 * hd_k() + hd_v();
+    if (ws_.wqkv.empty()) {
+      ws_.wqkv.resize(static_cast<size_t>(b_.d_in * width));
+      ws_.bqkv.assign(static_cast<size_t>(width), 0.0f);
+      for (int64_t r = 0; r < b_.d_in; ++r) {
+        float* row = ws_.wqkv.data() + r * width;
+        std::memcpy(row, p_.wq + r * hd_k(), sizeof(float) * hd_k());
+        std::memcpy(row + hd_k(), p_.wk + r * hd_k(), sizeof(float) * hd_k());
+        std::memcpy(row + 2 * hd_k(), p_.wv + r * hd_v(), sizeof(float) * hd_v());
+      }
+      if (p_.bq) std::memcpy(ws_.bqkv.data(), p_.bq, sizeof(float) * hd_k());
+      if (p_.bk) std::memcpy(ws_.bqkv.data() + hd_k(), p_.bk, sizeof(float) * hd_k());
+      if (p_.bv) std::memcpy(ws_.bqkv.data() + 2 * hd_k(), p_.bv, sizeof(float) * hd_v());
+    }
+    q_.resize(static_cast<size_t>(rows * width));
+    fill_rows(q_.data(), rows, width, ws_.bqkv.data());
+    sgemm(false, false, rows, width, b_.d_in, 1.0f, p_.xq, b_.d_in, ws_.wqkv.data(), width, 1.0f,
+          q_.data(), width);
+    q_view_ = {q_.data(), width};
+    k_view_ = {q_.data() + hd_k(), width};
+    v_view_ = {q_.data() + 2 * hd_k(), width};
+    counters_.vgen_total += rows * b_.heads;
+    counters_.vgen_done += rows * b_.heads;
   }
 
   // Partial-head update multiplies by one head's columns of W_Q, W_K, W_V. Slicing them out of
@@ -208,7 +247,7 @@ class AttentionRun {
     if (!b_.has_projections) return {p_.q + g * b_.nq * b_.dk, b_.dk};
     if (per_head_) return {q_.data() + g * b_.nq * b_.dk, b_.dk};
     int64_t bi = g / b_.heads, h = g % b_.heads;
-    return {q_.data() + bi * b_.nq * hd_k() + h * b_.dk, hd_k()};
+    return {q_view_.data + bi * b_.nq * q_view_.ld + h * b_.dk, q_view_.ld};
   }
 
   // Keys [c0, c0+n) of group g as rows (or, for a transposed core K, as columns).
@@ -218,7 +257,7 @@ class AttentionRun {
       const float* k = p_.k + (b_.k_batch == 1 ? 0 : g) * b_.nk * b_.dk;
       return b_.k_transposed ? Matrix{k + c0, b_.nk} : Matrix{k + c0 * b_.dk, b_.dk};
     }
-    if (!per_head_) return {k_.data() + (bi * b_.nk + c0) * hd_k() + h * b_.dk, hd_k()};
+    if (!per_head_) return {k_view_.data + (bi * b_.nk + c0) * k_view_.ld + h * b_.dk, k_view_.ld};
     if (panels_) {
       int64_t width = kv_fused_ ? kv_width_ : b_.dk;
       scratch.resize(static_cast<size_t>(n * width));
@@ -258,7 +297,7 @@ class AttentionRun {
       return {scratch.data(), b_.dv};
     }
     Matrix full = b_.has_projections
-                      ? Matrix{v_.data() + bi * b_.nk * hd_v() + h * b_.dv, hd_v()}
+                      ? Matrix{v_view_.data + bi * b_.nk * v_view_.ld + h * b_.dv, v_view_.ld}
                       : Matrix{p_.v + (b_.v_batch == 1 ? 0 : g) * b_.nk * b_.dv, b_.dv};
     if (contiguous) return {full.data + rows[0] * full.ld, full.ld};
     for (int64_t i = 0; i < n; ++i)
@@ -516,7 +555,8 @@ class AttentionRun {
   const OptOptions& o_;
   int threads_;
   int64_t chunk_ = 1, chunks_ = 1, groups_ = 1;
-  bool per_head_ = false, kv_fused_ = false;
+  bool per_head_ = false, kv_fused_ = false, qkv_ = false;
+  Matrix q_view_{nullptr, 0}, k_view_{nullptr, 0}, v_view_{nullptr, 0};  // whole-width Q, K, V
   int64_t kv_width_ = 0;
   // Buffers live in the plan step's workspace, so repeated runs reuse memory that is already
   // mapped: fresh multi-MiB vectors per run page-faulted on every first touch, which made the
