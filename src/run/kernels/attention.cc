@@ -372,13 +372,11 @@ class AttentionRun {
     // Query-row tiles; a causal tile computes only the columns its last row sees, so tiles
     // above the diagonal cost nothing and diagonal tiles about half.
     int64_t qb = query_block_rows();
-    {
-      // The GEMMs pack K and V on every call; rows of a head slice 4 KiB apart (d = 1024)
-      // conflict in L1 while they do, so strided chunks are copied once per item.
-      k = contiguous(k, b_.k_transposed && !b_.has_projections ? b_.dk : n,
-                     b_.k_transposed && !b_.has_projections ? n : b_.dk, k_copy);
-      v = contiguous(v, n, b_.dv, v_copy);
-    }
+    // The GEMMs pack K and V on every call; rows of a head slice 4 KiB apart (d = 1024) conflict
+    // in L1 while they do, so strided chunks are copied once per item.
+    bool k_columns = b_.k_transposed && !b_.has_projections;  // K stored [dk, nk]
+    k = contiguous(k, k_columns ? b_.dk : n, k_columns ? n : b_.dk, k_copy);
+    v = contiguous(v, n, b_.dv, v_copy);
     for (int64_t ra = row0; ra < nq; ra += qb) {
       int64_t rows = std::min(qb, nq - ra), cols = visible(ra + rows - 1, c0, n);
       float* e = score_tile(q, k, ra, rows, cols);
