@@ -110,7 +110,7 @@ void setup(CLI::App& app, std::function<int()>& run) {
                  "Model: a zoo name with overrides (nlpfast-bert:layers=2,seq=64) or the "
                  "aliases nlp-fast-bert|nlp-fast-transformer|nlp-fast-memnet[:k=v,..]")
       ->required();
-  app.add_option("--opt", a->opt, "NLP-Opt: none, mp, zs, all or a list of p,c,f,score,vs")
+  app.add_option("--opt", a->opt, "NLP-Opt: none, mp, zs, all or a list of p,c,f,score,vs,qkv")
       ->capture_default_str();
   app.add_option("--threads", a->threads, "Threads")
       ->check(CLI::Range(1, 1024))

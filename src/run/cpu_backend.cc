@@ -137,7 +137,7 @@ class PlanBuilder {
   void choose_blocks() {
     const Graph& g = plan_.graph_;
     const OptOptions& o = o_.opt;
-    if (o.partial_head || o.column_based || o.zero_skip || o.vgen_skip)
+    if (o.partial_head || o.column_based || o.zero_skip || o.vgen_skip || o.qkv_fused)
       for (AttentionBlock& b : find_attention_blocks(g)) {
         if (scale_chain_from_file(b)) continue;
         for (NodeId n : b.nodes) covered_.insert(n);

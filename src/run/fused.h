@@ -19,9 +19,10 @@ struct AttentionPointers {
 // What a fused attention step keeps between runs (owned by its plan step): the per-head
 // weight panels of partial-head update, packed on the first run (weights do not change between
 // runs: W_Q as [heads][d_in][d_k], W_K|W_V as [heads][d_in_kv][d_k + d_v], biases likewise),
-// and the Q/K/V, context and chunk-partial buffers, reused instead of reallocated.
+// W_Q|W_K|W_V side by side ([d_in][2 d_k h + d_v h], for `qkv`), and the Q/K/V, context and
+// chunk-partial buffers, reused instead of reallocated.
 struct AttentionWorkspace {
-  std::vector<float> wq, bq, wkv, bkv;
+  std::vector<float> wq, bq, wkv, bkv, wqkv, bqkv;
   std::vector<float> q, k, v, attention, partial_o, partial_m, partial_l;
 };
 

@@ -50,9 +50,11 @@ OptOptions parse_opt(const std::string& text, double score_threshold, double zer
       o.zero_skip = true;
     else if (item == "vs")
       o.zero_skip = o.vgen_skip = true;
+    else if (item == "qkv")
+      o.qkv_fused = true;
     else if (item != "mp" && item != "zs" && item != "all")
       throw Error("unknown --opt item '" + item +
-                  "' (choose none, mp, zs, all or a list of p, c, f, score, vs)");
+                  "' (choose none, mp, zs, all or a list of p, c, f, score, vs, qkv)");
   }
   return o;
 }
@@ -63,6 +65,7 @@ std::string OptOptions::describe() const {
   if (partial_head) mp += "P";
   if (column_based) mp += mp.empty() ? "C" : ",C";
   if (ffn_split) mp += mp.empty() ? "F" : ",F";
+  if (qkv_fused) mp += mp.empty() ? "QKV" : ",QKV";
   if (!mp.empty()) out = "mp(" + mp + ")";
   if (zero_skip) {
     std::ostringstream zs;

@@ -17,6 +17,7 @@ nlohmann::json options_json(const RunOptions& o) {
           {"ffn_split", p.ffn_split},
           {"zero_skip", p.zero_skip},
           {"vgen_skip", p.vgen_skip},
+          {"qkv_fused", p.qkv_fused},
           {"score_threshold", p.score_threshold},
           {"zero_ratio_threshold", p.zero_ratio_threshold},
           {"key_chunk", p.key_chunk},

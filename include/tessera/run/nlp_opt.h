@@ -8,7 +8,8 @@
 //    work for scores below it) and V-Gen skipping (no V row for keys whose zero ratio over the
 //    queries exceeds the zero-ratio threshold);
 //  - the skewness-minimised dynamic scheduler (chunks handed to idle threads) against static
-//    head-first, chunk-first and random schedules (Sec. III-C-2).
+//    head-first, chunk-first and random schedules (Sec. III-C-2);
+//  - not in 002: `qkv`, self-attention Q/K/V-Gen as one GEMM over the concatenated weights.
 #pragma once
 
 #include <cstdint>
@@ -27,19 +28,24 @@ struct OptOptions {
   bool ffn_split = false;        // F
   bool zero_skip = false;        // score threshold
   bool vgen_skip = false;        // zero-ratio threshold (needs zero_skip: it counts skipped scores)
+  bool qkv_fused = false;        // self-attention Q/K/V-Gen as one GEMM (concatenated weights)
   double score_threshold = 0.0;  // 002 Sec. V-A uses 0.0 on BERT
   double zero_ratio_threshold = 0.99;  // 002 Sec. V-A
   int64_t key_chunk = 256;             // keys per column-based chunk
   int64_t ffn_chunk = 1024;            // d_FF columns per feed-forward split
   int64_t row_block = 128;             // query / token rows per FFN work item
+  int64_t query_block = 0;  // query rows per score tile of a key chunk; 0 = sized for the L2
   Schedule schedule = Schedule::Dynamic;
   uint64_t schedule_seed = 1;  // for Schedule::Random
 
-  bool any() const { return partial_head || column_based || ffn_split || zero_skip || vgen_skip; }
+  bool any() const {
+    return partial_head || column_based || ffn_split || zero_skip || vgen_skip || qkv_fused;
+  }
   std::string describe() const;  // "mp(P,C,F)+zs(score>=0,vgen>0.99)" style
 };
 
-// Parses --opt: none | mp | zs | all | a comma list of p,c,f,zs,vs (mp = p,c,f; zs = zs,vs).
+// Parses --opt: none | mp | zs | all | a comma list of p,c,f,score,vs,qkv (mp = p,c,f;
+// zs = score,vs; qkv is tessera's own, in no group).
 // Thresholds are checked here: outside [0, 1] is an error (the zero-ratio threshold is a
 // ratio; the score threshold is applied to scaled scores and must lie in [0, 1] as in 002's
 // Fig. 7 sweep).

@@ -3,14 +3,17 @@
 //  stage 2  per (batch, head, key chunk) item: K-Gen for the chunk (with V-Gen in one GEMM
 //           from per-head weight panels when V-Gen skipping is off), scores, zero skipping,
 //           V-Gen only for keys that survive, partial exponent sums and partial weighted sum
-//           (column-based algorithm: the softmax division is deferred). A causal block
-//           computes only the visible part of the tile and skips chunks no query sees;
+//           (column-based algorithm: the softmax division is deferred), in query-row tiles
+//           sized for the L2 cache. A causal block computes only the visible part of each
+//           tile and skips tiles no query of theirs sees;
 //  stage 3  per (batch, head): merge the chunks in chunk order and divide (lazy division);
 //  stage 4  attention FC: per row block, the partial FC of head groups reduce-summed in head
 //           order (partial-head update), or one GEMM over the concatenated heads.
 // Buffers and panels live in the plan step's AttentionWorkspace (run/fused.h), reused per run.
 // Stage 2 items go through the scheduler; every item writes its own partials, so the output
 // is the same for every schedule and thread count.
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -28,8 +31,18 @@ namespace tessera::run {
 namespace {
 
 constexpr int64_t kPartialBudgetBytes = int64_t{64} << 20;
-constexpr int64_t kMinFcDepth = 256;  // rows of W_O per partial attention-FC GEMM
+constexpr int64_t kMinFcDepth = 256;    // rows of W_O per partial attention-FC GEMM
+constexpr int64_t kMinQueryBlock = 64;  // rows per score tile at the least
 constexpr float kNegInf = -std::numeric_limits<float>::infinity();
+
+// The per-core L2 size the score tiles are sized for (1 MiB when the system does not say).
+int64_t l2_cache_bytes() {
+  static const int64_t bytes = [] {
+    long size = sysconf(_SC_LEVEL2_CACHE_SIZE);
+    return size > 0 ? static_cast<int64_t>(size) : int64_t{1} << 20;
+  }();
+  return bytes;
+}
 
 void fill_rows(float* out, int64_t rows, int64_t cols, const float* row) {
   for (int64_t r = 0; r < rows; ++r) {
@@ -81,7 +94,10 @@ class AttentionRun {
     chunk_ = o.column_based ? std::min(std::max<int64_t>(1, o.key_chunk), b.nk) : b.nk;
     chunks_ = (b.nk + chunk_ - 1) / chunk_;
     groups_ = b.batch * b.heads;
-    per_head_ = b.has_projections && o.partial_head;
+    // `qkv`: a self-attention block's Q, K and V come from one GEMM over [W_Q|W_K|W_V] (one
+    // pass over x, n = 3 d); per-head generation (partial-head update) gives way to it.
+    qkv_ = o.qkv_fused && b.has_projections && b.xq == b.xk && b.xk == b.xv;
+    per_head_ = b.has_projections && o.partial_head && !qkv_;
     panels_ = per_head_ ? &ws_ : nullptr;
     kv_fused_ = panels_ && !o.vgen_skip && b.xk == b.xv;
     kv_width_ = b.dk + b.dv;
@@ -132,9 +148,16 @@ class AttentionRun {
       q_.resize(static_cast<size_t>(groups_ * b_.nq * b_.dk));
       return;
     }
+    if (qkv_) {
+      generate_qkv(nq_rows);
+      return;
+    }
     q_.resize(static_cast<size_t>(nq_rows * hd_k()));
     k_.resize(static_cast<size_t>(nk_rows * hd_k()));
     v_.resize(static_cast<size_t>(nk_rows * hd_v()));
+    q_view_ = {q_.data(), hd_k()};
+    k_view_ = {k_.data(), hd_k()};
+    v_view_ = {v_.data(), hd_v()};
     fill_rows(q_.data(), nq_rows, hd_k(), p_.bq);
     fill_rows(k_.data(), nk_rows, hd_k(), p_.bk);
     fill_rows(v_.data(), nk_rows, hd_v(), p_.bv);
@@ -146,6 +169,35 @@ class AttentionRun {
           v_.data(), hd_v());
     counters_.vgen_total += nk_rows * b_.heads;
     counters_.vgen_done += nk_rows * b_.heads;
+  }
+
+  // One GEMM for Q, K and V of a self-attention block: x [rows, d_in] times the weights side by
+  // side ([d_in][h d_k | h d_k | h d_v], packed once per plan), multi-threaded like the
+  // baseline's projections. Q, K and V are column ranges of the result.
+  void generate_qkv(int64_t rows) {
+    int64_t width = 2 * hd_k() + hd_v();
+    if (ws_.wqkv.empty()) {
+      ws_.wqkv.resize(static_cast<size_t>(b_.d_in * width));
+      ws_.bqkv.assign(static_cast<size_t>(width), 0.0f);
+      for (int64_t r = 0; r < b_.d_in; ++r) {
+        float* row = ws_.wqkv.data() + r * width;
+        std::memcpy(row, p_.wq + r * hd_k(), sizeof(float) * hd_k());
+        std::memcpy(row + hd_k(), p_.wk + r * hd_k(), sizeof(float) * hd_k());
+        std::memcpy(row + 2 * hd_k(), p_.wv + r * hd_v(), sizeof(float) * hd_v());
+      }
+      if (p_.bq) std::memcpy(ws_.bqkv.data(), p_.bq, sizeof(float) * hd_k());
+      if (p_.bk) std::memcpy(ws_.bqkv.data() + hd_k(), p_.bk, sizeof(float) * hd_k());
+      if (p_.bv) std::memcpy(ws_.bqkv.data() + 2 * hd_k(), p_.bv, sizeof(float) * hd_v());
+    }
+    q_.resize(static_cast<size_t>(rows * width));
+    fill_rows(q_.data(), rows, width, ws_.bqkv.data());
+    sgemm(false, false, rows, width, b_.d_in, 1.0f, p_.xq, b_.d_in, ws_.wqkv.data(), width, 1.0f,
+          q_.data(), width);
+    q_view_ = {q_.data(), width};
+    k_view_ = {q_.data() + hd_k(), width};
+    v_view_ = {q_.data() + 2 * hd_k(), width};
+    counters_.vgen_total += rows * b_.heads;
+    counters_.vgen_done += rows * b_.heads;
   }
 
   // Partial-head update multiplies by one head's columns of W_Q, W_K, W_V. Slicing them out of
@@ -195,7 +247,7 @@ class AttentionRun {
     if (!b_.has_projections) return {p_.q + g * b_.nq * b_.dk, b_.dk};
     if (per_head_) return {q_.data() + g * b_.nq * b_.dk, b_.dk};
     int64_t bi = g / b_.heads, h = g % b_.heads;
-    return {q_.data() + bi * b_.nq * hd_k() + h * b_.dk, hd_k()};
+    return {q_view_.data + bi * b_.nq * q_view_.ld + h * b_.dk, q_view_.ld};
   }
 
   // Keys [c0, c0+n) of group g as rows (or, for a transposed core K, as columns).
@@ -205,7 +257,7 @@ class AttentionRun {
       const float* k = p_.k + (b_.k_batch == 1 ? 0 : g) * b_.nk * b_.dk;
       return b_.k_transposed ? Matrix{k + c0, b_.nk} : Matrix{k + c0 * b_.dk, b_.dk};
     }
-    if (!per_head_) return {k_.data() + (bi * b_.nk + c0) * hd_k() + h * b_.dk, hd_k()};
+    if (!per_head_) return {k_view_.data + (bi * b_.nk + c0) * k_view_.ld + h * b_.dk, k_view_.ld};
     if (panels_) {
       int64_t width = kv_fused_ ? kv_width_ : b_.dk;
       scratch.resize(static_cast<size_t>(n * width));
@@ -245,7 +297,7 @@ class AttentionRun {
       return {scratch.data(), b_.dv};
     }
     Matrix full = b_.has_projections
-                      ? Matrix{v_.data() + bi * b_.nk * hd_v() + h * b_.dv, hd_v()}
+                      ? Matrix{v_view_.data + bi * b_.nk * v_view_.ld + h * b_.dv, v_view_.ld}
                       : Matrix{p_.v + (b_.v_batch == 1 ? 0 : g) * b_.nk * b_.dv, b_.dv};
     if (contiguous) return {full.data + rows[0] * full.ld, full.ld};
     for (int64_t i = 0; i < n; ++i)
@@ -262,18 +314,35 @@ class AttentionRun {
     return std::clamp<int64_t>(i + (b_.nk - b_.nq) + 1 - c0, 0, n);
   }
 
+  // Query rows per score tile (flash-attention style): the tile (rows x key chunk), its Q rows,
+  // the chunk's K and V and the partial output rows fit in half of the L2 cache, so the
+  // exponentials and the weighted sum read scores the QK GEMM has just written (a 1024 x 256
+  // tile is 1 MiB; on this machine's large L3 that alone measured no faster). A causal tile on
+  // the diagonal computes its whole width for its first rows, so causal blocks use tiles of a
+  // quarter chunk: 53 % of the scores at s = 1024 instead of 62.5 % (tiles below 64 rows cost
+  // more in GEMM calls than they save). Depends on the cache and the block only, never on the
+  // thread count. V-Gen skipping needs every query's score of a key before it decides, so it
+  // keeps the whole column in one tile.
+  int64_t query_block_rows() const {
+    if (o_.vgen_skip) return b_.nq;
+    if (o_.query_block > 0) return std::min(o_.query_block, b_.nq);
+    int64_t budget = l2_cache_bytes() / 2 - chunk_ * (b_.dk + b_.dv) * 4;
+    int64_t per_row = (chunk_ + b_.dk + b_.dv) * 4;
+    int64_t rows = std::max<int64_t>(kMinQueryBlock, budget / per_row / 16 * 16);
+    if (b_.causal) rows = std::min(rows, std::max<int64_t>(kMinQueryBlock, chunk_ / 4));
+    return std::min(rows, b_.nq);
+  }
+
   void chunk_item(int64_t g, int64_t c, int64_t g0) {
-    thread_local std::vector<float> k_scratch, v_scratch, gather, scores, weights;
+    thread_local std::vector<float> k_scratch, v_scratch, gather, k_copy, v_copy;
     thread_local std::vector<int64_t> needed;
-    thread_local std::vector<int32_t> zeros;
     int64_t c0 = c * chunk_, n = std::min(chunk_, b_.nk - c0), nq = b_.nq;
     int64_t slot = ((g - g0) * chunks_ + c);
     float* m_out = partial_m_.data() + slot * nq;
     float* l_out = partial_l_.data() + slot * nq;
     float* o_out = partial_o_.data() + slot * nq * b_.dv;
     // Rows before row0 see none of this chunk (causal): no scores, no exponentials, no V.
-    int64_t row0 = 0;
-    while (row0 < nq && visible(row0, c0, n) == 0) ++row0;
+    int64_t row0 = b_.causal ? std::clamp<int64_t>(c0 - (b_.nk - nq), 0, nq) : 0;
     std::fill(m_out, m_out + row0, kNegInf);
     std::fill(l_out, l_out + row0, 0.0f);
     // Totals count the whole score tile, as the op-by-op baseline computes it (masked scores
@@ -284,52 +353,73 @@ class AttentionRun {
       if (per_head_) counters_.vgen_total += n;
       return;
     }
-    int64_t rows = nq - row0;
     Matrix q = query(g);
     Matrix k = keys(g, c0, n, k_scratch);
-    scores.resize(static_cast<size_t>(rows * n));
-    sgemm(false, !b_.k_transposed || b_.has_projections, rows, n, b_.dk, b_.scale,
-          q.data + row0 * q.ld, q.ld, k.data, k.ld, 0.0f, scores.data(), n);
-    // Zero skipping: scores below the threshold are zero probabilities; V-Gen skipping drops
-    // keys whose column is (almost) all zeros (masked scores count as zeros).
+    if (o_.vgen_skip) {
+      vgen_skip_tile(g, c0, n, row0, q, k, m_out, l_out, o_out);
+      return;
+    }
+    needed.clear();
+    for (int64_t j = 0; j < n; ++j) needed.push_back(c0 + j);
+    current_chunk_len_ = n;
+    Matrix v{k.data + b_.dk, k.ld};  // generated with K (kv_fused_)
+    if (kv_fused_) {
+      counters_.vgen_total += n;
+      counters_.vgen_done += n;
+    } else {
+      v = values(g, needed, true, v_scratch, gather);
+    }
+    // Query-row tiles; a causal tile computes only the columns its last row sees, so tiles
+    // above the diagonal cost nothing and diagonal tiles about half.
+    int64_t qb = query_block_rows();
+    // The GEMMs pack K and V on every call; rows of a head slice 4 KiB apart (d = 1024) conflict
+    // in L1 while they do, so strided chunks are copied once per item.
+    bool k_columns = b_.k_transposed && !b_.has_projections;  // K stored [dk, nk]
+    k = contiguous(k, k_columns ? b_.dk : n, k_columns ? n : b_.dk, k_copy);
+    v = contiguous(v, n, b_.dv, v_copy);
+    for (int64_t ra = row0; ra < nq; ra += qb) {
+      int64_t rows = std::min(qb, nq - ra), cols = visible(ra + rows - 1, c0, n);
+      float* e = score_tile(q, k, ra, rows, cols);
+      partial_softmax(e, rows, cols, ra, c0, n, nullptr, m_out, l_out);
+      sgemm(false, false, rows, b_.dv, cols, 1.0f, e, cols, v.data, v.ld, 0.0f, o_out + ra * b_.dv,
+            b_.dv);
+      counters_.wsum_done += rows * cols * b_.dv;
+    }
+  }
+
+  // The matrix with rows x cols elements, densely packed (copied when its rows are strided).
+  static Matrix contiguous(const Matrix& m, int64_t rows, int64_t cols, std::vector<float>& copy) {
+    if (m.ld == cols) return m;
+    copy.resize(static_cast<size_t>(rows * cols));
+    for (int64_t r = 0; r < rows; ++r)
+      std::memcpy(copy.data() + r * cols, m.data + r * m.ld, sizeof(float) * cols);
+    return {copy.data(), cols};
+  }
+
+  // scores[rows, cols] = scale * Q[ra.., :] K[:cols]^T in the thread's tile buffer.
+  float* score_tile(const Matrix& q, const Matrix& k, int64_t ra, int64_t rows, int64_t cols) {
+    thread_local std::vector<float> scores;
+    scores.resize(static_cast<size_t>(rows * cols));
+    sgemm(false, !b_.k_transposed || b_.has_projections, rows, cols, b_.dk, b_.scale,
+          q.data + ra * q.ld, q.ld, k.data, k.ld, 0.0f, scores.data(), cols);
+    return scores.data();
+  }
+
+  // Partial softmax of a tile in place (column-based algorithm): per row the max and exponent
+  // sum over its visible columns (zero skipping: only scores >= the threshold), zeros in the
+  // rest. `needed` (V-Gen skipping) lists the global key of each of the tile's m columns.
+  void partial_softmax(float* tile, int64_t rows, int64_t m, int64_t ra, int64_t c0, int64_t n,
+                       const std::vector<int64_t>* needed, float* m_out, float* l_out) {
     bool zs = o_.zero_skip;
     float threshold = static_cast<float>(o_.score_threshold);
-    needed.clear();
-    int64_t m = n;
-    if (o_.vgen_skip) {
-      zeros.assign(static_cast<size_t>(n), static_cast<int32_t>(row0));
-      int32_t* z = zeros.data();
-      for (int64_t r = 0; r < rows; ++r) {
-        const float* sr = scores.data() + r * n;
-        int64_t lim = visible(row0 + r, c0, n);
-#pragma omp simd
-        for (int64_t j = 0; j < lim; ++j) z[j] += sr[j] < threshold ? 1 : 0;
-        for (int64_t j = lim; j < n; ++j) z[j] += 1;
-      }
-      for (int64_t j = 0; j < n; ++j) {
-        double ratio = static_cast<double>(z[j]) / static_cast<double>(nq);
-        if (ratio <= o_.zero_ratio_threshold) needed.push_back(c0 + j);
-      }
-      m = static_cast<int64_t>(needed.size());
-    }
-    // Partial softmax over the needed, visible columns: chunk max, exponentials, partial sums,
-    // in place in the score tile (compacted first when V-Gen skipping dropped columns).
-    float* e_all = scores.data();
-    if (m < n) {
-      weights.resize(static_cast<size_t>(std::max<int64_t>(1, rows * m)));
-      for (int64_t r = 0; r < rows; ++r)
-        for (int64_t j = 0; j < m; ++j)
-          weights[static_cast<size_t>(r * m + j)] =
-              scores[static_cast<size_t>(r * n + needed[static_cast<size_t>(j)] - c0)];
-      e_all = weights.data();
-    }
     int64_t kept = 0, valid_total = 0, valid_needed = 0;
     for (int64_t r = 0; r < rows; ++r) {
-      float* e = e_all + r * m;
-      int64_t lim = visible(row0 + r, c0, n);
+      float* e = tile + r * m;
+      int64_t lim = visible(ra + r, c0, n);
       valid_total += lim;
       int64_t valid =
-          m == n ? lim : std::lower_bound(needed.begin(), needed.end(), c0 + lim) - needed.begin();
+          !needed ? std::min(lim, m)
+                  : std::lower_bound(needed->begin(), needed->end(), c0 + lim) - needed->begin();
       valid_needed += valid;
       float row_max = zs ? masked_max_of(e, threshold, valid) : max_of(e, valid);
       float sum = 0.0f;
@@ -340,27 +430,56 @@ class AttentionRun {
       } else {
         std::fill(e, e + m, 0.0f);
       }
-      m_out[row0 + r] = row_max;
-      l_out[row0 + r] = sum;
-    }
-    if (m > 0) {
-      current_chunk_len_ = n;
-      if (m == n && needed.empty())
-        for (int64_t j = 0; j < n; ++j) needed.push_back(c0 + j);
-      Matrix v{k.data + b_.dk, k.ld};  // generated with K (kv_fused_)
-      if (kv_fused_) {
-        counters_.vgen_total += n;
-        counters_.vgen_done += n;
-      } else {
-        v = values(g, needed, m == n, v_scratch, gather);
-      }
-      sgemm(false, false, rows, b_.dv, m, 1.0f, e_all, m, v.data, v.ld, 0.0f, o_out + row0 * b_.dv,
-            b_.dv);
-    } else if (per_head_) {
-      counters_.vgen_total += n;
+      m_out[ra + r] = row_max;
+      l_out[ra + r] = sum;
     }
     counters_.exp_needed += zs ? kept : valid_total;
     counters_.wsum_needed += (zs ? kept : valid_needed) * b_.dv;
+  }
+
+  // V-Gen skipping: one tile of every query row from row0, the zero ratio of each key column
+  // (masked scores count as zeros), V only for the keys that survive, compacted columns.
+  void vgen_skip_tile(int64_t g, int64_t c0, int64_t n, int64_t row0, const Matrix& q,
+                      const Matrix& k, float* m_out, float* l_out, float* o_out) {
+    thread_local std::vector<float> v_scratch, gather, compact;
+    thread_local std::vector<int64_t> needed;
+    thread_local std::vector<int32_t> zeros;
+    int64_t nq = b_.nq, rows = nq - row0;
+    float* scores = score_tile(q, k, row0, rows, n);
+    float threshold = static_cast<float>(o_.score_threshold);
+    zeros.assign(static_cast<size_t>(n), static_cast<int32_t>(row0));
+    int32_t* z = zeros.data();
+    for (int64_t r = 0; r < rows; ++r) {
+      const float* sr = scores + r * n;
+      int64_t lim = visible(row0 + r, c0, n);
+#pragma omp simd
+      for (int64_t j = 0; j < lim; ++j) z[j] += sr[j] < threshold ? 1 : 0;
+      for (int64_t j = lim; j < n; ++j) z[j] += 1;
+    }
+    needed.clear();
+    for (int64_t j = 0; j < n; ++j) {
+      double ratio = static_cast<double>(z[j]) / static_cast<double>(nq);
+      if (ratio <= o_.zero_ratio_threshold) needed.push_back(c0 + j);
+    }
+    int64_t m = static_cast<int64_t>(needed.size());
+    float* e_all = scores;
+    if (m < n) {
+      compact.resize(static_cast<size_t>(std::max<int64_t>(1, rows * m)));
+      for (int64_t r = 0; r < rows; ++r)
+        for (int64_t j = 0; j < m; ++j)
+          compact[static_cast<size_t>(r * m + j)] =
+              scores[r * n + needed[static_cast<size_t>(j)] - c0];
+      e_all = compact.data();
+    }
+    partial_softmax(e_all, rows, m, row0, c0, n, &needed, m_out, l_out);
+    if (m == 0) {
+      if (per_head_) counters_.vgen_total += n;
+      return;
+    }
+    current_chunk_len_ = n;
+    Matrix v = values(g, needed, m == n, v_scratch, gather);
+    sgemm(false, false, rows, b_.dv, m, 1.0f, e_all, m, v.data, v.ld, 0.0f, o_out + row0 * b_.dv,
+          b_.dv);
     counters_.wsum_done += rows * m * b_.dv;
   }
 
@@ -435,7 +554,8 @@ class AttentionRun {
   const OptOptions& o_;
   int threads_;
   int64_t chunk_ = 1, chunks_ = 1, groups_ = 1;
-  bool per_head_ = false, kv_fused_ = false;
+  bool per_head_ = false, kv_fused_ = false, qkv_ = false;
+  Matrix q_view_{nullptr, 0}, k_view_{nullptr, 0}, v_view_{nullptr, 0};  // whole-width Q, K, V
   int64_t kv_width_ = 0;
   // Buffers live in the plan step's workspace, so repeated runs reuse memory that is already
   // mapped: fresh multi-MiB vectors per run page-faulted on every first touch, which made the
