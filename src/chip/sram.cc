@@ -28,11 +28,26 @@ constexpr double kDrainCapPerCellGates = 1.0;
 constexpr double kColumnControlGates = 8.0;
 // Read current of a 6T cell (tens of uA across nodes; CACTI's cell current tables).
 constexpr double kCellCurrentA = 25e-6;
-// Sense amplifier, precharge, column mux and write driver strip height, and decoder +
-// wordline driver width, in cell pitches: a 512x512 subarray is then ~70 % cells and a 256x256 one
-// ~53 %, within the 50-70 % array efficiency of CACTI layouts and compiled SRAM macros.
+// Periphery of the first port: sense amplifier, precharge, column mux and write driver strip
+// height, and decoder + wordline driver width, in cell pitches. A 512x512 subarray is then ~70 %
+// cells and a 256x256 one ~53 %, within the 50-70 % array efficiency of CACTI layouts and
+// compiled SRAM macros: at one port the strips stand for the whole macro's periphery (control,
+// I/O, the rings that CACTI's mats omit; CACTI's own strips are 3.5x and 10x thinner, see
+// docs/chip-model.md "CACTI side by side").
 constexpr double kPeripheryRows = 100;
 constexpr double kPeripheryColumns = 100;
+// Every port beyond the first adds its own row decoder + wordline driver and its own column
+// periphery (sense amplifiers, precharge, write drivers), strips of transistors sized in feature
+// sizes F as in CACTI's mat (Thoziyoor et al., CACTI 5.1 HPL-2008-20; mat.cc: the row-decoder
+// area x ports / subarray height, and compute_bit_mux_sa_precharge_sa_mux_wr_drv_wr_mux_h folding
+// the transistors into cell.w / ports): CACTI 7's own 2-port, 100 KB mat at 40 nm
+// (data/chip/cacti_reference.yaml, tmp_output.txt: MAT 0.3565 x 0.6612 mm around 2 x 2
+// subarrays of 0.1568 x 0.3168 mm) has 21.5 um of column periphery and 13.8 um of decoder per
+// subarray, 270 F and 170 F per port. The macro's control and I/O do not repeat per port; the
+// earlier rule (another 100 pitches of the port-grown cell per port) made a 2-port array 3.3-17x
+// CACTI's area.
+constexpr double kExtraPortColumnPeripheryF = 270;
+constexpr double kExtraPortRowPeripheryF = 170;
 // eDRAM: retention 40 us, refresh energy ~ one full-swing bitline share per bit.
 constexpr double kEdramRetentionS = 40e-6;
 
@@ -119,6 +134,11 @@ ArrayResult memory_array(const Technology& t, const ArraySpec& spec) {
   const double v = t.vdd_v;
   const double toggle = gate_toggle_pj(t);
   const bool edram = spec.cell == CellKind::Edram;
+  const double feature_m = static_cast<double>(t.node_nm) * 1e-9;
+  const double column_periphery_m =
+      kPeripheryRows * g.cell_h_m + kExtraPortColumnPeripheryF * feature_m * (ports - 1);
+  const double row_periphery_m =
+      kPeripheryColumns * g.cell_w_m + kExtraPortRowPeripheryF * feature_m * (ports - 1);
 
   ArrayResult best;
   double best_cost = std::numeric_limits<double>::infinity();
@@ -141,8 +161,8 @@ ArrayResult memory_array(const Technology& t, const ArraySpec& spec) {
         // one subarray (which has none) keeps the central organisation's I/O.
         if (spec.edge_port && (n_sub > n_act || n_act < 2)) continue;
         // Geometry.
-        const double sub_w = (static_cast<double>(cols) + kPeripheryColumns * ports) * g.cell_w_m;
-        const double sub_h = (static_cast<double>(rows) + kPeripheryRows * ports) * g.cell_h_m;
+        const double sub_w = static_cast<double>(cols) * g.cell_w_m + row_periphery_m;
+        const double sub_h = static_cast<double>(rows) * g.cell_h_m + column_periphery_m;
         const double cells_area = n_sub * sub_w * sub_h;
         const double side = std::sqrt(cells_area);
         const double addr_bits = std::log2(bits / width + 1);
@@ -154,7 +174,7 @@ ArrayResult memory_array(const Technology& t, const ArraySpec& spec) {
         // periphery strip at the edge, so a bit only crosses that strip into the consumer's
         // lane beside it (no data tracks over the arrays); the address is broadcast along the
         // strip, n_sub sub_w long.
-        const double data_m = spec.edge_port ? kPeripheryRows * ports * g.cell_h_m : 1.5 * side;
+        const double data_m = spec.edge_port ? column_periphery_m : 1.5 * side;
         const double addr_m = spec.edge_port ? n_sub * sub_w : 1.5 * side;
         const Block htree = wire(t, WireLayer::Global, data_m, static_cast<int64_t>(width));
         const Block addr = wire(t, WireLayer::Global, addr_m, static_cast<int64_t>(addr_bits + 1));
@@ -198,6 +218,10 @@ ArrayResult memory_array(const Technology& t, const ArraySpec& spec) {
           best_cost = cost;
           best.area_um2 = area * 1e12;
           best.read_energy_pj = e_read;
+          best.bitline_pj = e_bl_read;
+          best.column_periphery_pj = e_col + e_sa;
+          best.decoder_wordline_pj = e_dec - addr.energy_pj + e_wl;
+          best.htree_pj = htree.energy_pj + addr.energy_pj;
           best.write_energy_pj = e_write;
           best.access_time_s = access;
           best.cycle_time_s = cycle;

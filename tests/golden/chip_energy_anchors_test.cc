@@ -177,9 +177,10 @@ TEST(ChipEnergyAnchors, WirePerBitMm45nm) {
 // the eyeriss preset (65 nm LP, 1.0 V): its 16-bit MAC (1.35 pJ), its 448 B filter spad, a
 // 16-bit global-wire transfer over 1.5 mm and its global buffer (per 2 bytes from the chip's
 // energy table, bank plus routing), each within 2x of Eyeriss's ratio (tessera: 1.2, 2.5,
-// 3.9). The DRAM device is not part of the chip model; Eyeriss's 200x is bracketed by the
-// device energies tessera carries (data/chip/periphery.yaml): LPDDR4 8 pJ/bit (95x) and
-// DDR3 70 pJ/bit (830x).
+// 3.2; 3.9 before round 3 gave the GLB's second port its own transistor-sized
+// periphery instead of a second macro periphery). The DRAM device is not part of the chip model;
+// Eyeriss's 200x is bracketed by the device energies tessera carries (data/chip/periphery.yaml):
+// LPDDR4 8 pJ/bit (95x) and DDR3 70 pJ/bit (830x).
 TEST(ChipEnergyAnchors, EyerissNormalisedHierarchy65nm) {
   const auto chip = evaluate_chip(load_chip_spec("eyeriss"));
   const auto table = chip_energy_table(chip);

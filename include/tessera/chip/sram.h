@@ -37,7 +37,11 @@ struct ArrayResult {
   double write_energy_pj = 0;
   double leakage_w = 0;      // includes eDRAM refresh
   double access_time_s = 0;  // address in to data out
-  double cycle_time_s = 0;   // minimum time between accesses on one port
+  // Read energy by part (pJ), CACTI's report categories: bitlines (the swing of every activated
+  // column), column periphery (precharge/equalise, column select, sense amplifiers), decoder +
+  // wordline, and the route between the port and the subarrays (H-tree, address and data).
+  double bitline_pj = 0, column_periphery_pj = 0, decoder_wordline_pj = 0, htree_pj = 0;
+  double cycle_time_s = 0;  // minimum time between accesses on one port
   int64_t rows = 0, columns = 0, mux = 1, subarrays = 1;
   std::string organisation() const;  // "32 x (512x256, mux 4)"
 };
