@@ -7,12 +7,9 @@
 # Models are written with /usr/bin/python3's onnx package; skipped (exit 0) without it.
 set -u
 tessera="$1"
-if ! /usr/bin/python3 -c 'import onnx' >/dev/null 2>&1; then
-  echo "skip: /usr/bin/python3 has no onnx"; exit 0
-fi
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-failures=0
+source "$(dirname "$0")/lib/common.sh"
+require_python "onnx"
+dir="$work"
 
 /usr/bin/python3 - "$dir" <<'PY'
 import sys
@@ -65,19 +62,6 @@ model([helper.make_node("Resize", ["x", "", "scales"], ["y"], name="up", mode="n
       opset=13)
 PY
 
-check() {  # check "description" "needle" rc args...
-  local what="$1" needle="$2" want="$3"; shift 3
-  local out rc
-  out=$("$tessera" "$@" 2>&1); rc=$?
-  if [[ $rc -ne $want || "$out" != *"$needle"* ]]; then
-    echo "FAIL ($what: rc=$rc, want $want and '$needle'): tessera $*"; echo "$out"
-    failures=$((failures + 1))
-  fi
-  if [[ $want -eq 2 && $(printf '%s\n' "$out" | wc -l) -ne 1 ]]; then
-    echo "FAIL ($what: not one line)"; echo "$out"; failures=$((failures + 1))
-  fi
-}
-
 check "cnn ops run" '"median_s"' 0 run "$dir/cnn.onnx" --format json --threads 2
 check "3-D conv" "node 'conv3d' (ONNX Conv) is not supported by the cpu backend" 2 \
   run "$dir/conv3d.onnx"
@@ -97,4 +81,4 @@ check "resize runs" '"median_s"' 0 run "$dir/resize.onnx" --format json
 check "resize cubic" "node 'up_cubic' (Resize): resize mode 'cubic' is not supported" 2 \
   run "$dir/resize_cubic.onnx"
 
-[[ $failures -eq 0 ]] && echo "ok" || exit 1
+finish run_cnn_ops

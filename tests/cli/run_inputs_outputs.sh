@@ -6,12 +6,9 @@
 # Models are written with /usr/bin/python3's onnx package; skipped (exit 0) without it.
 set -u
 tessera="$1"
-if ! /usr/bin/python3 -c 'import onnx, numpy' >/dev/null 2>&1; then
-  echo "skip: /usr/bin/python3 has no onnx"; exit 0
-fi
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-failures=0
+source "$(dirname "$0")/lib/common.sh"
+require_python "onnx, numpy"
+dir="$work"
 
 /usr/bin/python3 - "$dir" <<'PY'
 import json, sys
@@ -43,19 +40,6 @@ json.dump({"x": {"shape": [2, 3], "data": [1, 2, 3, 4, 5]}, "z": tensor(z)},
 open(f"{out}/broken.json", "w").write('{"inputs": {"x": ')
 PY
 
-check() {  # check "description" "needle" rc args...
-  local what="$1" needle="$2" want="$3"; shift 3
-  local out rc
-  out=$("$tessera" "$@" 2>&1); rc=$?
-  if [[ $rc -ne $want || "$out" != *"$needle"* ]]; then
-    echo "FAIL ($what: rc=$rc, want $want and '$needle'): tessera $*"; echo "$out"
-    failures=$((failures + 1))
-  fi
-  if [[ $want -eq 2 && $(printf '%s\n' "$out" | wc -l) -ne 1 ]]; then
-    echo "FAIL ($what: not one line)"; echo "$out"; failures=$((failures + 1))
-  fi
-}
-
 check "given inputs" '"median_s"' 0 run "$dir/io.onnx" --inputs "$dir/in.json" \
   --save-outputs "$dir/out.json" --format json --threads 2
 if ! /usr/bin/python3 - "$dir" <<'PY'
@@ -69,7 +53,7 @@ a, b = np.array(got["data"]), np.array(expect["data"])
 assert np.abs(a - b).max() <= 1e-5 * np.abs(b).max(), np.abs(a - b).max()
 PY
 then
-  echo "FAIL (saved outputs differ from numpy)"; failures=$((failures + 1))
+  fail "saved outputs differ from numpy"
 fi
 check "unknown input" "inputs: model '$dir/io.onnx' has no input 'q' (its inputs: 'x', 'z')" 2 \
   run "$dir/io.onnx" --inputs "$dir/unknown.json"
@@ -85,4 +69,4 @@ check "missing file" "inputs: cannot read '$dir/none.json'" 2 \
 check "generate" "--inputs and --save-outputs are for single runs, not --generate" 2 \
   run gpt2:layers=1,d=64,heads=2 --generate 2 --inputs "$dir/in.json"
 
-[[ $failures -eq 0 ]] && echo "ok" || exit 1
+finish run_inputs_outputs

@@ -4,12 +4,9 @@
 # Models are written with /usr/bin/python3's onnx package; skipped (exit 0) without it.
 set -u
 tessera="$1"
-if ! /usr/bin/python3 -c 'import onnx' >/dev/null 2>&1; then
-  echo "skip: /usr/bin/python3 has no onnx"; exit 0
-fi
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-failures=0
+source "$(dirname "$0")/lib/common.sh"
+require_python "onnx"
+dir="$work"
 
 /usr/bin/python3 - "$dir" <<'PY'
 import sys
@@ -35,22 +32,9 @@ model([helper.make_node("Gather", ["x", "i"], ["y"], name="pick", axis=1)],
       [idx([7], "i")], "bad_index")
 PY
 
-check() {  # check "description" "needle" rc args...
-  local what="$1" needle="$2" want="$3"; shift 3
-  local out rc
-  out=$("$tessera" "$@" 2>&1); rc=$?
-  if [[ $rc -ne $want || "$out" != *"$needle"* ]]; then
-    echo "FAIL ($what: rc=$rc, want $want and '$needle'): tessera $*"; echo "$out"
-    failures=$((failures + 1))
-  fi
-  if [[ $want -eq 2 && $(printf '%s\n' "$out" | wc -l) -ne 1 ]]; then
-    echo "FAIL ($what: not one line)"; echo "$out"; failures=$((failures + 1))
-  fi
-}
-
 check "data movement runs" '"median_s"' 0 run "$dir/moves.onnx" --format json
 check "unsupported op" "node 'running_total' (ONNX CumSum) is not supported by the cpu backend" 2 \
   run "$dir/cumsum.onnx"
 check "gather index" "index 7 is out of range for an axis of 4" 2 run "$dir/bad_index.onnx"
 
-[[ $failures -eq 0 ]] && echo "ok" || exit 1
+finish run_onnx_ops

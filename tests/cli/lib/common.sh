@@ -34,3 +34,28 @@ finish() {
   fi
   echo "$1: all checks passed"
 }
+
+# require_python MODULES: skip the script (exit 0) when /usr/bin/python3 cannot import MODULES
+# (a comma-separated list, e.g. "onnx, numpy"); the scripts write their models with it.
+require_python() {
+  if ! /usr/bin/python3 -c "import $1" >/dev/null 2>&1; then
+    echo "skip: /usr/bin/python3 has no $1"
+    exit 0
+  fi
+}
+
+# check WHAT NEEDLE RC ARGS...: `$tessera ARGS...` must exit RC with NEEDLE in its output; an
+# error (RC 2) must be one line.
+check() {
+  local what="$1" needle="$2" want="$3"
+  shift 3
+  local out rc
+  out=$("$tessera" "$@" 2>&1)
+  rc=$?
+  if [[ $rc -ne $want || "$out" != *"$needle"* ]]; then
+    fail "$what: rc=$rc, want $want and '$needle': tessera $*: $out"
+  fi
+  if [[ $want -eq 2 && $(printf '%s\n' "$out" | wc -l) -ne 1 ]]; then
+    fail "$what: not one line: $out"
+  fi
+}

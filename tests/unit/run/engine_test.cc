@@ -7,20 +7,14 @@
 
 #include <cmath>
 
+#include "support/compare.h"
 #include "tessera/core/error.h"
 #include "tessera/run/profiler.h"
 
 namespace tessera::run {
 namespace {
 
-double max_relative_difference(const std::vector<float>& a, const std::vector<float>& b) {
-  double max_ref = 0, max_diff = 0;
-  for (size_t i = 0; i < a.size(); ++i) {
-    max_ref = std::max(max_ref, std::fabs(static_cast<double>(b[i])));
-    max_diff = std::max(max_diff, std::fabs(static_cast<double>(a[i]) - b[i]));
-  }
-  return max_diff / max_ref;
-}
+using test::max_relative_difference;
 
 // Small sizes through the nlp-fast-* aliases, so the tests also cover their expansion.
 const std::string kSmall = "seq=40,d=32,heads=4,ffn=72,batch=2,vocab=50";

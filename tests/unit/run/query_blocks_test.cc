@@ -7,19 +7,13 @@
 
 #include <cmath>
 
+#include "support/compare.h"
 #include "tessera/run/engine.h"
 
 namespace tessera::run {
 namespace {
 
-double max_relative_difference(const std::vector<float>& a, const std::vector<float>& b) {
-  double max_ref = 0, max_diff = 0;
-  for (size_t i = 0; i < a.size(); ++i) {
-    max_ref = std::max(max_ref, std::fabs(static_cast<double>(b[i])));
-    max_diff = std::max(max_diff, std::fabs(static_cast<double>(a[i]) - b[i]));
-  }
-  return max_diff / max_ref;
-}
+using test::max_relative_difference;
 
 RunOptions opts(const std::string& opt, int threads, int64_t key_chunk, int64_t query_block) {
   RunOptions o;

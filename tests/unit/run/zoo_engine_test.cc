@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "support/compare.h"
 #include "tessera/core/error.h"
 #include "tessera/model/zoo.h"
 #include "tessera/run/decode.h"
@@ -12,14 +13,7 @@
 namespace tessera::run {
 namespace {
 
-double max_relative_difference(const std::vector<float>& a, const std::vector<float>& b) {
-  double max_ref = 0, max_diff = 0;
-  for (size_t i = 0; i < a.size(); ++i) {
-    max_ref = std::max(max_ref, std::fabs(static_cast<double>(b[i])));
-    max_diff = std::max(max_diff, std::fabs(static_cast<double>(a[i]) - b[i]));
-  }
-  return max_diff / max_ref;
-}
+using test::max_relative_difference;
 
 void expect_blocks_and_equality(const std::string& spec, int attention_blocks, int ffn_blocks) {
   model::Graph g = resolve_graph(spec);
