@@ -109,20 +109,37 @@ MatmulTiling best_matmul_tiling(const hw::Hardware& hw, int64_t batch, int64_t m
       tk = rows;  // the smallest tile runs whatever the scratchpad holds
     }
     const Split sk = split(k, tk);
-    double cycles = 0;
+    // Folds: the array's rows x cols blocks of the stationary operand (of the outputs for OS),
+    // each streaming the third dimension; `along` is that dimension's split.
+    double folds_per_pass = 0;
+    const Split* along = &sm;
     switch (pe.dataflow) {
       case hw::Dataflow::WeightStationary:
-        cycles = blocks(sk, rows) * blocks(sn, cols) * stream(sm, rows);
+        folds_per_pass = blocks(sk, rows) * blocks(sn, cols);
+        along = &sm;
         break;
       case hw::Dataflow::OutputStationary:
-        cycles = blocks(sm, rows) * blocks(sn, cols) * stream(sk, rows);
+        folds_per_pass = blocks(sm, rows) * blocks(sn, cols);
+        along = &sk;
         break;
       case hw::Dataflow::InputStationary:
-        cycles = blocks(sk, rows) * blocks(sm, cols) * stream(sn, rows);
+        folds_per_pass = blocks(sk, rows) * blocks(sm, cols);
+        along = &sn;
         break;
     }
     const double tiles = static_cast<double>(sm.count * sn.count * sk.count);
-    cycles = (cycles + tiles * fill) * static_cast<double>(batch);
+    const double folds = folds_per_pass * static_cast<double>(along->count);
+    const double extent = static_cast<double>((along->count - 1) * along->tile + along->last);
+    const double streamed = folds_per_pass * extent;
+    double cycles = 0;
+    if (pe.fold_schedule == hw::FoldSchedule::Serial) {
+      // Every fold drains before the next: stationary preload (none for OS) plus the skew.
+      const double preload = pe.dataflow == hw::Dataflow::OutputStationary ? 0.0 : rows;
+      cycles = streamed + folds * (preload + static_cast<double>(rows + cols - 2));
+    } else {
+      cycles = folds_per_pass * stream(*along, rows) + tiles * fill;
+    }
+    cycles *= static_cast<double>(batch);
     const double traffic =
         static_cast<double>(batch) * (a_bytes * static_cast<double>(sn.count) +
                                       b_bytes * static_cast<double>(sm.count) + out_bytes);
@@ -139,7 +156,16 @@ MatmulTiling best_matmul_tiling(const hw::Hardware& hw, int64_t batch, int64_t m
     // traffic the fastest (fewer tiles, less pipeline latency).
     bool better = best.latency_s < 0 || traffic < best.traffic_bytes * (1 - 1e-12) ||
                   (traffic <= best.traffic_bytes * (1 + 1e-12) && latency < best.latency_s);
-    if (better) best = {sm.tile, sk.tile, sn.tile, cycles, traffic, overhead, latency};
+    if (better)
+      best = {sm.tile,
+              sk.tile,
+              sn.tile,
+              cycles,
+              folds * static_cast<double>(batch),
+              streamed * static_cast<double>(batch),
+              traffic,
+              overhead,
+              latency};
     if (sm.count == 1 && sn.count == 1) break;
   }
   return best;

@@ -30,6 +30,8 @@ struct AnalyticalOptions {
 struct MatmulTiling {
   int64_t tile_m = 0, tile_k = 0, tile_n = 0;
   double compute_cycles = 0;  // PE array, all tiles, with the per-tile pipeline latency
+  double array_folds = 0;     // rows x cols blocks of the array streamed, all tiles and batches
+  double stream_cycles = 0;   // sum over folds of the streamed length (no fill, drain, preload)
   double traffic_bytes = 0;   // DRAM<->L2 bytes with re-reads from tiling
   double overhead_s = 0;      // first tile load and last tile store that cannot overlap
   double latency_s = 0;       // max(compute, memory) + overhead
