@@ -190,9 +190,11 @@ TEST(ScaleSimSideBySide, OverallUtilisationWithoutStalls) {
 
 // With SCALE-Sim's own 64 KB SRAMs and 10 B/cycle DRAM. Pinned, not matched: the memory models
 // differ, and tessera is the optimistic one (2.1x fewer cycles on the WS and OS runs).
-// - SCALE-Sim streams the whole layer through fixed-size read buffers in its prefetch order and
-//   refetches whatever an active half (32 KB) cannot hold: the 64 KB ifmap of the 256x128x256
-//   GEMM comes from DRAM 8 times in WS and OS (524,320 words), twice in IS (131,080). WS and IS
+// - SCALE-Sim's read buffer is a window (the active 32 KB half) sliding circularly over the
+//   operand in prefetch order; a miss advances it until it hits, wrapping round the operand if
+//   needed (scalesim/memory/read_buffer.py service_reads). The 64 KB ifmap of the 256x128x256
+//   GEMM comes from DRAM 8 times in WS and OS (524,320 words) where 4 column folds need 4, twice
+//   in IS (131,080). WS and IS
 //   write every row fold's partial outputs (1 byte each) to DRAM (262,144 words = 8 x 32,768).
 //   Each of the ifmap, filter and ofmap interfaces has its own 10 words/cycle
 //   (single_layer_sim.py: all three backing bandwidths = the user bandwidth), and the final
