@@ -9,7 +9,9 @@
 // back to the roofline evaluator, op by op. Gemmini's microarchitecture (001 Sec. 3.4) enters
 // through the spec: the DMA engine's outstanding-request limit bounds the tile bandwidth, the
 // bias may enter the accumulator as a full matrix, outputs are double-buffered like operands,
-// and energy charges every level the spec gives per-byte energies for.
+// and energy charges every level the spec gives per-byte energies for. Arrays whose folds drain
+// one by one (hw::FoldSchedule::Serial) pay SCALE-Sim's per-fold preload and skew (Samajdar et
+// al., ISPASS 2020; docs/evaluators.md "SCALE-Sim side by side").
 #pragma once
 
 #include <cstdint>
