@@ -51,7 +51,8 @@ std::string describe(const hw::Hardware& hw) {
   if (hw.pe_array)
     out << "PE array: " << hw.pe_array->rows << "x" << hw.pe_array->cols << " "
         << hw::dataflow_name(hw.pe_array->dataflow) << " " << model::dtype_name(hw.pe_array->dtype)
-        << " (accumulates in " << model::dtype_name(hw.pe_array->accumulator_dtype) << ")\n";
+        << " (accumulates in " << model::dtype_name(hw.pe_array->accumulator_dtype) << ")"
+        << (hw.pe_array->fold_schedule == hw::FoldSchedule::Serial ? ", serial folds" : "") << "\n";
   TextTable levels({"memory level", "capacity", "bandwidth", "notes"});
   levels.set_right_aligned({false, true, true, false});
   for (const auto& l : hw.memory)

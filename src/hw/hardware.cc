@@ -16,6 +16,10 @@ std::string_view dataflow_name(Dataflow d) {
   return "ws";
 }
 
+std::string_view fold_schedule_name(FoldSchedule s) {
+  return s == FoldSchedule::Serial ? "serial" : "pipelined";
+}
+
 double Dma::bandwidth_bytes_per_s() const {
   if (latency_s <= 0 || max_in_flight_requests <= 0 || request_bytes <= 0) return 0;
   return static_cast<double>(max_in_flight_requests * request_bytes) / latency_s;

@@ -35,6 +35,7 @@ const std::vector<std::string> kPeKeys = {"rows",
                                           "dtype",
                                           "accumulator_dtype",
                                           "fill_drain_cycles",
+                                          "fold_schedule",
                                           "mac_energy_pj",
                                           "register_bytes_per_pe",
                                           "bias_matrix_bytes"};
@@ -94,6 +95,13 @@ Dataflow parse_dataflow(const std::string& text, const std::string& where) {
                         did_you_mean(text, {"ws", "os", "is"}));
 }
 
+FoldSchedule parse_fold_schedule(const std::string& text, const std::string& where) {
+  if (text == "pipelined") return FoldSchedule::Pipelined;
+  if (text == "serial") return FoldSchedule::Serial;
+  spec_error(where, "unknown fold schedule '" + text + "' (expected pipelined or serial)" +
+                        did_you_mean(text, {"pipelined", "serial"}));
+}
+
 MemoryLevel parse_level(const YAML::Node& node, const std::string& origin,
                         const std::string& path) {
   MapReader r(node, origin, path);
@@ -140,6 +148,8 @@ PeArray parse_pe_array(const YAML::Node& node, const std::string& origin) {
   pe.accumulator_dtype =
       parse_dtype_at(r.string("accumulator_dtype", "int32"), r.where("accumulator_dtype"));
   pe.fill_drain_cycles = r.integer("fill_drain_cycles", -1);
+  pe.fold_schedule =
+      parse_fold_schedule(r.string("fold_schedule", "pipelined"), r.where("fold_schedule"));
   pe.mac_energy_pj = r.number("mac_energy_pj", 0);
   pe.register_bytes_per_pe = r.integer("register_bytes_per_pe", 0);
   pe.bias_matrix_bytes = r.number("bias_matrix_bytes", 0);

@@ -117,6 +117,9 @@ std::string hardware_to_yaml(const Hardware& hw) {
         << std::string(model::dtype_name(pe.accumulator_dtype));
     if (pe.fill_drain_cycles >= 0)
       out << YAML::Key << "fill_drain_cycles" << YAML::Value << pe.fill_drain_cycles;
+    if (pe.fold_schedule != FoldSchedule::Pipelined)
+      out << YAML::Key << "fold_schedule" << YAML::Value
+          << std::string(fold_schedule_name(pe.fold_schedule));
     if (pe.mac_energy_pj > 0)
       out << YAML::Key << "mac_energy_pj" << YAML::Value << number_text(pe.mac_energy_pj);
     if (pe.register_bytes_per_pe > 0)

@@ -41,6 +41,11 @@ MapArch make_arch(const hw::Hardware& hw, const hw::EnergyTable& energy) {
     arch.array_cols = pe.cols;
     arch.dataflow = pe.dataflow;
     arch.fill_drain_cycles = pe.fill_drain_cycles < 0 ? pe.rows + pe.cols : pe.fill_drain_cycles;
+    if (pe.fold_schedule == hw::FoldSchedule::Serial) {  // as perf::best_matmul_tiling
+      arch.serial_folds = true;
+      const int64_t preload = pe.dataflow == hw::Dataflow::OutputStationary ? 0 : pe.rows;
+      arch.fill_drain_cycles = preload + pe.rows + pe.cols - 2;
+    }
     operand = pe.dtype;
     arch.operand_bytes = model::dtype_bytes(pe.dtype);
     arch.accumulator_bytes = model::dtype_bytes(pe.accumulator_dtype);

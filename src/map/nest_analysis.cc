@@ -348,7 +348,8 @@ void analyze_nest(const LoopProblem& problem, const MapArch& arch, const Mapping
   // With double-buffered PE registers the next load hides behind a pass that streams at least
   // that long, and the wavefront fills and drains once; otherwise every pass pays it.
   const bool has_array = arch.array_rows * arch.array_cols > 1;
-  const bool hidden = arch.spatial_level > 0 && arch.levels[0].double_buffered;
+  const bool hidden =
+      !arch.serial_folds && arch.spatial_level > 0 && arch.levels[0].double_buffered;
   r.compute_cycles =
       has_array && hidden ? std::max(steps, passes * static_cast<double>(arch.array_rows)) : steps;
   r.overhead_cycles = !has_array ? 0.0

@@ -2,7 +2,8 @@
 // the matrix), the reduction depth chosen to fit, all candidates multiples of the array side.
 // The choice minimises traffic (then latency); the traffic of a tiling counts re-reads of A once
 // per column tile and of B once per row tile, outputs written once (K innermost, partial sums stay
-// in the accumulator).
+// in the accumulator). Array folds follow each other pipelined (preload hidden, one fill/drain
+// per tile) or serially (SCALE-Sim's 2R + C + T - 2 per fold), as hw::FoldSchedule says.
 #include <algorithm>
 #include <cmath>
 
@@ -109,20 +110,37 @@ MatmulTiling best_matmul_tiling(const hw::Hardware& hw, int64_t batch, int64_t m
       tk = rows;  // the smallest tile runs whatever the scratchpad holds
     }
     const Split sk = split(k, tk);
-    double cycles = 0;
+    // Folds: the array's rows x cols blocks of the stationary operand (of the outputs for OS),
+    // each streaming the third dimension; `along` is that dimension's split.
+    double folds_per_stream_tile = 0;
+    const Split* along = &sm;
     switch (pe.dataflow) {
       case hw::Dataflow::WeightStationary:
-        cycles = blocks(sk, rows) * blocks(sn, cols) * stream(sm, rows);
+        folds_per_stream_tile = blocks(sk, rows) * blocks(sn, cols);
+        along = &sm;
         break;
       case hw::Dataflow::OutputStationary:
-        cycles = blocks(sm, rows) * blocks(sn, cols) * stream(sk, rows);
+        folds_per_stream_tile = blocks(sm, rows) * blocks(sn, cols);
+        along = &sk;
         break;
       case hw::Dataflow::InputStationary:
-        cycles = blocks(sk, rows) * blocks(sm, cols) * stream(sn, rows);
+        folds_per_stream_tile = blocks(sk, rows) * blocks(sm, cols);
+        along = &sn;
         break;
     }
     const double tiles = static_cast<double>(sm.count * sn.count * sk.count);
-    cycles = (cycles + tiles * fill) * static_cast<double>(batch);
+    const double folds = folds_per_stream_tile * static_cast<double>(along->count);
+    const double extent = static_cast<double>((along->count - 1) * along->tile + along->last);
+    const double streamed = folds_per_stream_tile * extent;
+    double cycles = 0;
+    if (pe.fold_schedule == hw::FoldSchedule::Serial) {
+      // Every fold drains before the next: stationary preload (none for OS) plus the skew.
+      const double preload = pe.dataflow == hw::Dataflow::OutputStationary ? 0.0 : rows;
+      cycles = streamed + folds * (preload + static_cast<double>(rows + cols - 2));
+    } else {
+      cycles = folds_per_stream_tile * stream(*along, rows) + tiles * fill;
+    }
+    cycles *= static_cast<double>(batch);
     const double traffic =
         static_cast<double>(batch) * (a_bytes * static_cast<double>(sn.count) +
                                       b_bytes * static_cast<double>(sm.count) + out_bytes);
@@ -139,7 +157,16 @@ MatmulTiling best_matmul_tiling(const hw::Hardware& hw, int64_t batch, int64_t m
     // traffic the fastest (fewer tiles, less pipeline latency).
     bool better = best.latency_s < 0 || traffic < best.traffic_bytes * (1 - 1e-12) ||
                   (traffic <= best.traffic_bytes * (1 + 1e-12) && latency < best.latency_s);
-    if (better) best = {sm.tile, sk.tile, sn.tile, cycles, traffic, overhead, latency};
+    if (better)
+      best = {sm.tile,
+              sk.tile,
+              sn.tile,
+              cycles,
+              folds * static_cast<double>(batch),
+              streamed * static_cast<double>(batch),
+              traffic,
+              overhead,
+              latency};
     if (sm.count == 1 && sn.count == 1) break;
   }
   return best;

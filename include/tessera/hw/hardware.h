@@ -18,6 +18,17 @@ namespace tessera::hw {
 enum class HardwareKind : uint8_t { Processor, Accelerator };
 enum class Dataflow : uint8_t { WeightStationary, OutputStationary, InputStationary };
 std::string_view dataflow_name(Dataflow d);  // "ws", "os", "is"
+// How successive folds of the array (one rows x cols block of the stationary operand, or of the
+// outputs for OS) follow each other.
+// Pipelined: back to back; the next block's stationary operand is preloaded behind the current
+//   stream (double-buffered PE registers, as in Gemmini and the TPU), and the wavefront fills and
+//   drains once per tile (`fill_drain_cycles`).
+// Serial: each fold starts once the previous one has drained, paying the stationary preload
+//   (rows cycles, WS and IS) and the full skew (rows + cols - 2) every time: SCALE-Sim's model
+//   (Samajdar et al., ISPASS 2020: 2R + C + T - 2 cycles per fold; scale-sim-v2
+//   scalesim/compute/systolic_compute_{ws,is,os}.py, whose OS folds have no preload).
+enum class FoldSchedule : uint8_t { Pipelined, Serial };
+std::string_view fold_schedule_name(FoldSchedule s);  // "pipelined", "serial"
 
 // Peak rates in operations per second (1 MAC = 2 ops), by data type.
 struct PeakRates {
@@ -52,6 +63,7 @@ struct PeArray {
   model::DType dtype = model::DType::Int8;  // operand type
   model::DType accumulator_dtype = model::DType::Int32;
   int64_t fill_drain_cycles = -1;  // -1 = rows + cols (systolic wavefront)
+  FoldSchedule fold_schedule = FoldSchedule::Pipelined;
   double mac_energy_pj = 0;
   int64_t register_bytes_per_pe = 0;
   // Bytes per element of a bias that enters the accumulator as a full M x N matrix (Gemmini's

@@ -37,6 +37,10 @@ struct MapArch {
   int64_t array_rows = 1, array_cols = 1;  // spatial_y fans over rows, spatial_x over cols
   hw::Dataflow dataflow = hw::Dataflow::WeightStationary;
   int64_t fill_drain_cycles = 0;  // per pass of the array's innermost block (systolic wavefront)
+  // hw::FoldSchedule::Serial: every pass drains before the next and pays fill_drain_cycles
+  // (then the stationary preload plus the rows + cols - 2 skew), double-buffered PE registers or
+  // not (SCALE-Sim's model).
+  bool serial_folds = false;
   double clock_hz = 1e9;
   double mac_pj = 0;
   int64_t operand_bytes = 1, accumulator_bytes = 4;

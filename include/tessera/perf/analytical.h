@@ -9,7 +9,9 @@
 // back to the roofline evaluator, op by op. Gemmini's microarchitecture (001 Sec. 3.4) enters
 // through the spec: the DMA engine's outstanding-request limit bounds the tile bandwidth, the
 // bias may enter the accumulator as a full matrix, outputs are double-buffered like operands,
-// and energy charges every level the spec gives per-byte energies for.
+// and energy charges every level the spec gives per-byte energies for. Arrays whose folds drain
+// one by one (hw::FoldSchedule::Serial) pay SCALE-Sim's per-fold preload and skew (Samajdar et
+// al., ISPASS 2020; docs/evaluators.md "SCALE-Sim side by side").
 #pragma once
 
 #include <cstdint>
@@ -30,6 +32,8 @@ struct AnalyticalOptions {
 struct MatmulTiling {
   int64_t tile_m = 0, tile_k = 0, tile_n = 0;
   double compute_cycles = 0;  // PE array, all tiles, with the per-tile pipeline latency
+  double array_folds = 0;     // rows x cols blocks of the array streamed, all tiles and batches
+  double stream_cycles = 0;   // sum over folds of the streamed length (no fill, drain, preload)
   double traffic_bytes = 0;   // DRAM<->L2 bytes with re-reads from tiling
   double overhead_s = 0;      // first tile load and last tile store that cannot overlap
   double latency_s = 0;       // max(compute, memory) + overhead
