@@ -226,6 +226,26 @@ std::vector<std::optional<Shape>> local_output_shapes(const onnx::NodeProto& n,
       s[*a] = sizes[i];
       outs[i] = s;
     }
+  } else if (op == "Slice" && have(1)) {
+    // GPT-2's causal mask: bias[:, :, k - q:k, :k] of a [1, 1, 1024, 1024] buffer.
+    auto operand = [&](int i, const char* name) -> std::optional<std::vector<int64_t>> {
+      if (find_attr(n, name)) return attr_ints(n, name);
+      if (n.input_size() > i && !n.input(i).empty()) return ints_of(n.input(i));
+      return i >= 3 ? std::optional<std::vector<int64_t>>(std::vector<int64_t>{}) : std::nullopt;
+    };
+    auto starts = operand(1, "starts"), ends = operand(2, "ends");
+    auto axes = operand(3, "axes"), steps = operand(4, "steps");
+    if (!starts || !ends || !axes || !steps || starts->size() != ends->size()) return outs;
+    Shape s = *in[0];
+    for (size_t k = 0; k < starts->size(); ++k) {
+      auto a = axis_of(k < axes->size() ? (*axes)[k] : static_cast<int64_t>(k), s.size());
+      int64_t step = k < steps->size() ? (*steps)[k] : 1;
+      if (!a || step != 1) return outs;
+      int64_t d = s[*a];
+      auto clamp = [d](int64_t x) { return std::clamp<int64_t>(x < 0 ? x + d : x, 0, d); };
+      s[*a] = std::max<int64_t>(0, clamp((*ends)[k]) - clamp((*starts)[k]));
+    }
+    out = s;
   } else if (op == "Gather" && have(2)) {
     auto a = axis_of(attr_int(n, "axis", 0), in[0]->size());
     if (!a) return outs;
