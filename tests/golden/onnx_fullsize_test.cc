@@ -243,6 +243,11 @@ TEST_F(FullSizeExports, VitB16) {
   EXPECT_EQ(b["mha_projections"].bytes - a["mha_projections"].bytes, 12 * 2 * 197 * 768);
   // The patch embedding conv (196 x 768 x 768 MACs) and the 1000-way head are the rest.
   EXPECT_EQ(onnx.totals.macs - zoo.totals.macs, 196LL * 768 * 768 + 768 * 1000);
+  // Estimates: on Gemmini (compute-bound) within 0.1 %. On tpu-v3 the export is 7.6 % slower:
+  // per layer it slices the packed QKV output three ways and materialises two head transposes
+  // (5 x 197 x 768 bytes read and written, 18 MB in all), memory-bound data movement the zoo's
+  // separate projections do not have.
+  expect_estimates_agree("vit_b_16", onnx, zoo, 0.10);
   // Two of the twelve layers (the same export path) run against PyTorch.
   model::Graph two = model::import_onnx(path("vit_b_16_2l_op13"), {});
   EXPECT_EQ(two.parameter_count(), torch_params("vit_b_16_2l_op13"));
@@ -293,6 +298,10 @@ TEST_F(FullSizeExports, Gpt2Small) {
     EXPECT_EQ(a[group].flops, b[group].flops) << group;
     EXPECT_EQ(a[group].macs, b[group].macs) << group;
   }
+  // c_attn's packed QKV matmul reads the block input once (the zoo's three projections read it
+  // three times); the export divides the scores by sqrt(64) (the zoo folds that into Q).
+  EXPECT_EQ(b["mha_projections"].bytes - a["mha_projections"].bytes, 12 * 2 * 12 * 768);
+  EXPECT_EQ(a["other"].flops - b["other"].flops, 12 * 12 * 12 * 12);
   expect_estimates_agree("gpt2", onnx, zoo, 0.02);
   EXPECT_LE(run_both("gpt2_op13", g), 1e-4);
 }
