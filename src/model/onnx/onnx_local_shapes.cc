@@ -77,6 +77,12 @@ std::optional<std::vector<int64_t>> axes_of(const onnx::NodeProto& n, const Ints
   return std::vector<int64_t>{};
 }
 
+// a * b, or nullopt past 2^62 (dimensions come from the file: a hostile one may overflow).
+std::optional<int64_t> times(int64_t a, int64_t b) {
+  if (a < 0 || b < 0 || (b != 0 && a > (int64_t{1} << 62) / b)) return std::nullopt;
+  return a * b;
+}
+
 MaybeShape matmul(const Shape& a, const Shape& b) {
   if (a.size() < 2 || b.size() < 2 || a.back() != b[b.size() - 2]) return std::nullopt;
   Shape ba(a.begin(), a.end() - 2), bb(b.begin(), b.end() - 2);
@@ -89,7 +95,11 @@ MaybeShape matmul(const Shape& a, const Shape& b) {
 
 MaybeShape reshape(const onnx::NodeProto& n, const Shape& x, const std::vector<int64_t>& target) {
   int64_t total = 1, known = 1;
-  for (int64_t d : x) total *= d;
+  for (int64_t d : x) {
+    auto t = times(total, d);
+    if (!t) return std::nullopt;
+    total = *t;
+  }
   Shape out;
   int infer = -1;
   for (size_t i = 0; i < target.size(); ++i) {
@@ -105,7 +115,9 @@ MaybeShape reshape(const onnx::NodeProto& n, const Shape& x, const std::vector<i
       continue;
     }
     if (d <= 0) return std::nullopt;
-    known *= d;
+    auto k = times(known, d);
+    if (!k) return std::nullopt;
+    known = *k;
     out.push_back(d);
   }
   if (infer >= 0) {
@@ -167,7 +179,12 @@ std::vector<std::optional<Shape>> local_output_shapes(const onnx::NodeProto& n,
     auto a = axis_of(attr_int(n, "axis", 1), in[0]->size() + 1);
     if (!a) return outs;
     int64_t lead = 1, rest = 1;
-    for (size_t i = 0; i < in[0]->size(); ++i) (i < *a ? lead : rest) *= (*in[0])[i];
+    for (size_t i = 0; i < in[0]->size(); ++i) {
+      int64_t& part = i < *a ? lead : rest;
+      auto p = times(part, (*in[0])[i]);
+      if (!p) return outs;
+      part = *p;
+    }
     out = Shape{lead, rest};
   } else if ((op == "Unsqueeze" || op == "Squeeze") && have(1)) {
     auto axes = axes_of(n, ints_of);
@@ -260,6 +277,7 @@ std::vector<std::optional<Shape>> local_output_shapes(const onnx::NodeProto& n,
     s[*a] = 0;
     for (const Shape* x : in) {
       if (x->size() != s.size()) return outs;
+      if ((*x)[*a] > (int64_t{1} << 62) - s[*a]) return outs;
       s[*a] += (*x)[*a];
     }
     out = s;
