@@ -597,6 +597,17 @@ class PlanBuilder {
       for (size_t i = 0; i < values.size(); ++i)
         values[i] = static_cast<float>(computed->data[i]);  // evaluated from the file's nodes
     } else if (tensor.tensor_class == model::TensorClass::Constant) {
+      // Lookup indices and (in an ONNX file) select conditions have no neutral value: filling
+      // them would silently pick one row or one branch.
+      auto config = g.config.find("source");
+      const bool from_onnx = config != g.config.end() && config->second == "onnx";
+      for (const Node& n : g.nodes)
+        if ((n.kind == OpKind::Embedding || (from_onnx && n.kind == OpKind::Where)) &&
+            !n.inputs.empty() && n.inputs[0] == t)
+          throw Error("model '" + g.name + "': the " +
+                      (n.kind == OpKind::Where ? "condition '" : "indices '") + tensor.name +
+                      "' of '" + n.name +
+                      "' come from ops or data the cpu backend cannot evaluate");
       // Constants (masks, scale factors) are 1: neutral for a mask added before a softmax
       // and for a multiply/divide; their real values are not part of the graph IR. The zoo's
       // causal mask ([.., L, L], named so) is the one exception: 0 on and below the

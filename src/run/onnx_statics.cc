@@ -113,6 +113,17 @@ class Evaluator {
     }
     if (in.size() >= 2 && in[1] && is_binary(op)) return binary(op, a, *in[1]);
     if (op == "Where" && in.size() == 3 && in[1] && in[2]) return where(a, *in[1], *in[2]);
+    // Hugging Face BertModel expands its token_type_ids buffer to the input's batch before the
+    // token-type embedding lookup: the lookup's indices are this Expand's output.
+    if (op == "Expand" && in.size() == 2 && in[1]) {
+      StaticValue v;
+      v.integer = a.integer;
+      v.dims = broadcast_dims(a.dims, as_ints(*in[1]));
+      if (count_of(v.dims) > kMaxElements) return std::nullopt;
+      for (int64_t i = 0; i < count_of(v.dims); ++i)
+        v.data.push_back(a.data.at(static_cast<size_t>(broadcast_offset(i, v.dims, a.dims))));
+      return v;
+    }
     if (op == "Trilu") return trilu(n, a, in.size() > 1 && in[1] ? in[1]->data.at(0) : 0.0);
     if (op == "ConstantOfShape") {
       StaticValue v;

@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "model/onnx/onnx_local_shapes.h"
 #include "model/onnx/onnx_view.h"
 
 namespace tessera::model::onnx_import {
@@ -149,6 +150,7 @@ class Folder {
         values_[n.output(0)] = std::move(*v);
         continue;
       }
+      infer_locally(n);
       for (int k = 0; k < n.input_size(); ++k) {
         const std::string& in = n.input(k);
         if (in.empty() || !values_.count(in) || is_initializer(in)) continue;
@@ -198,6 +200,36 @@ class Folder {
     return folded;
   }
 
+  // The shape of a value: inferred by libonnx, folded, or computed in this round.
+  const Shape* shape_of(const std::string& name) const {
+    auto it = shapes_.find(name);
+    if (it != shapes_.end() && it->second.known) return &it->second.dims;
+    auto local = local_shapes_.find(name);
+    if (local != local_shapes_.end()) return &local->second;
+    auto v = values_.find(name);
+    return v != values_.end() ? &v->second.dims : nullptr;
+  }
+
+  // Output shapes libonnx has not inferred yet (see onnx_local_shapes.h), so that a Shape node
+  // later in this round can be folded.
+  void infer_locally(const onnx::NodeProto& n) {
+    bool missing = false;
+    for (const auto& o : n.output()) missing = missing || (!o.empty() && !shape_of(o));
+    if (!missing) return;
+    auto shapes = local_output_shapes(
+        n, [this](const std::string& name) { return shape_of(name); },
+        [this](const std::string& name) -> std::optional<std::vector<int64_t>> {
+          auto it = values_.find(name);
+          if (it == values_.end() || !it->second.is_int) return std::nullopt;
+          std::vector<int64_t> out;
+          for (double x : it->second.data) out.push_back(to_i64(x));
+          return out;
+        });
+    for (int i = 0; i < n.output_size(); ++i)
+      if (shapes[static_cast<size_t>(i)] && !n.output(i).empty() && !shape_of(n.output(i)))
+        local_shapes_[n.output(i)] = std::move(*shapes[static_cast<size_t>(i)]);
+  }
+
   const Value* in(const onnx::NodeProto& n, int i) const {
     if (i >= n.input_size() || n.input(i).empty()) return nullptr;
     auto it = values_.find(n.input(i));
@@ -219,9 +251,9 @@ class Folder {
       return std::nullopt;
     }
     if (op == "Shape" || op == "Size") {
-      auto it = n.input_size() ? shapes_.find(n.input(0)) : shapes_.end();
-      if (it == shapes_.end() || !it->second.known) return std::nullopt;
-      const Shape& s = it->second.dims;
+      const Shape* known = n.input_size() ? shape_of(n.input(0)) : nullptr;
+      if (!known) return std::nullopt;
+      const Shape& s = *known;
       if (op == "Size") return Value{{}, {static_cast<double>(count(s))}, true};
       int64_t r = static_cast<int64_t>(s.size());
       int64_t start = norm_axis(attr_int(n, "start", 0), s.size());
@@ -487,6 +519,7 @@ class Folder {
   onnx::ModelProto& model_;
   const ShapeMap& shapes_;
   Values values_;
+  std::unordered_map<std::string, Shape> local_shapes_;  // computed in this round
   std::unordered_set<std::string> initializer_names_;
 };
 

@@ -330,6 +330,18 @@ class Lowerer {
     add(std::move(g), {n.output(0)});
   }
 
+  // The 2-D weight W when `value` is Transpose(W) (perm [1, 0] or default), else "".
+  std::string transposed_weight(const std::string& value) const {
+    auto p = view_.producer.find(value);
+    if (view_.cls(value) != ValueClass::Weight || p == view_.producer.end()) return "";
+    const onnx::NodeProto& t = node(p->second);
+    if (t.op_type() != "Transpose" || t.input_size() != 1 || !known(t.input(0)) ||
+        dims(t.input(0)).size() != 2)
+      return "";
+    std::vector<int64_t> perm = attr_ints(t, "perm");
+    return perm.empty() || perm == std::vector<int64_t>{1, 0} ? t.input(0) : "";
+  }
+
   // MatMul and Gemm ([.., M, K] x [.., K, N]); `bias` is a folded bias Add, `out` the value
   // the result is known by (the Add's output when folded).
   void emit_matmul(const onnx::NodeProto& n, const std::string& bias, const std::string& out) {
@@ -340,6 +352,12 @@ class Lowerer {
     bool trans_b = gemm && attr_int(n, "transB", 0) != 0;
     Shape sa = dims(n.input(0)), sb = dims(n.input(1)), so = dims(out);
     TensorId a = value(n.input(0)), b = value(n.input(1));
+    // emit() aliases a transposed weight to the weight itself (exports without constant
+    // folding write nn.Linear as MatMul(x, Transpose(W))), so the product reads W as [N, K].
+    if (std::string w = transposed_weight(n.input(1)); !w.empty()) {
+      trans_b = !trans_b;
+      sb = dims(w);
+    }
     if (gemm && (sa.size() != 2 || sb.size() != 2)) inconsistent("Gemm operands must be 2-D");
     if (trans_a) {
       std::swap(sa[0], sa[1]);

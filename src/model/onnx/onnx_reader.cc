@@ -27,6 +27,15 @@ using WFL = pb::internal::WireFormatLite;
 constexpr int kModelGraph = 7;
 constexpr int kGraphInitializer = 5;
 constexpr int kTensorRawData = 9;
+constexpr int kTensorDataType = 2;
+
+// Integer and bool initializers are masks and index tables (GPT-2's [1, 1, 1024, 1024] causal
+// mask buffer, BERT's position ids) whose values the runtime needs: kept up to a larger size.
+bool is_static_type(uint64_t type) {
+  return type == onnx::TensorProto::BOOL || type == onnx::TensorProto::INT64 ||
+         type == onnx::TensorProto::INT32 || type == onnx::TensorProto::INT8 ||
+         type == onnx::TensorProto::UINT8 || type == onnx::TensorProto::INT16;
+}
 // Typed payload fields of TensorProto: float, int32, string, int64, double, uint64.
 bool is_payload_field(int field) {
   return field == 4 || field == 5 || field == 6 || field == 7 || field == 10 || field == 11 ||
@@ -137,16 +146,23 @@ class WireReader {
     {
       pb::io::StringOutputStream sink(&kept);
       pb::io::CodedOutputStream out(&sink);
+      uint64_t data_type = 0;  // serializers write it (field 2) before the payload fields
       for (uint32_t tag = in_.ReadTag(); tag != 0; tag = in_.ReadTag()) {
         int field = WFL::GetTagFieldNumber(tag);
-        if (is_payload_field(field) && WFL::GetTagWireType(tag) == WFL::WIRETYPE_LENGTH_DELIMITED) {
+        if (field == kTensorDataType && WFL::GetTagWireType(tag) == WFL::WIRETYPE_VARINT) {
+          if (!in_.ReadVarint64(&data_type)) fail("truncated initializer");
+          out.WriteTag(tag);
+          out.WriteVarint64(data_type);
+        } else if (is_payload_field(field) &&
+                   WFL::GetTagWireType(tag) == WFL::WIRETYPE_LENGTH_DELIMITED) {
           uint32_t length = 0;
           if (!in_.ReadVarint32(&length)) fail("truncated initializer");
           if (static_cast<int64_t>(length) > in_.BytesUntilLimit())
             fail("truncated file (initializer data runs past the end)");
           info.payload_bytes += length;
           info.raw = info.raw || field == kTensorRawData;
-          if (length <= kKeptInitializerBytes) {
+          if (length <=
+              (is_static_type(data_type) ? kKeptStaticInitializerBytes : kKeptInitializerBytes)) {
             std::string bytes;
             if (!in_.ReadString(&bytes, static_cast<int>(length))) fail("truncated initializer");
             out.WriteTag(tag);

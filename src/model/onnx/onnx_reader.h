@@ -17,6 +17,8 @@ namespace tessera::model::onnx_import {
 
 // Initializer payloads up to this size are kept in memory; larger ones are skipped.
 constexpr int64_t kKeptInitializerBytes = 64 * 1024;
+// Integer and bool ones (masks, index tables) are kept up to this size.
+constexpr int64_t kKeptStaticInitializerBytes = 4 * 1024 * 1024;
 
 struct InitializerInfo {
   int64_t payload_bytes = 0;  // bytes of the data, inline or external
