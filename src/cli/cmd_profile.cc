@@ -140,8 +140,11 @@ void setup(CLI::App& app, std::function<int()>& run) {
   app.add_option("--repeat", a->repeat, "Runs per combination (medians reported)")
       ->check(CLI::Range(1, 100000))
       ->capture_default_str();
-  app.add_option("--seed", a->seed, "Seed of random weights and inputs")->capture_default_str();
-  app.add_option("--svg", a->svg, "Also write the stacked breakdown chart (SVG) to this file");
+  app.add_option("--seed", a->seed, "Seed of random weights and inputs")
+      ->check(not_negative())
+      ->capture_default_str();
+  app.add_option("--svg", a->svg, "Also write the stacked breakdown chart (SVG) to this file")
+      ->check(writable_file());
   app.add_option("--estimate", a->estimate_hw,
                  "Join with `tessera estimate` on this hardware (e.g. host): measured vs "
                  "estimated per operation");

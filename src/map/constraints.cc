@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "tessera/core/error.h"
+#include "tessera/core/yaml_checks.h"
 
 namespace tessera::map {
 
@@ -197,7 +198,9 @@ MapConstraints apply_constraints_yaml(const std::string& text, const LoopProblem
   } catch (const YAML::Exception& e) {
     throw Error(std::string("constraints YAML: ") + e.what());
   }
-  if (root.IsNull()) return c;
+  // An empty file is almost certainly a mistake (wrong path, truncated copy), not "no constraints".
+  if (root.IsNull()) throw Error("constraints YAML: empty document (no constraints in it)");
+  reject_duplicate_keys(root, "constraints YAML");
   if (!root.IsMap()) throw Error("constraints YAML: expected a map at the top level");
   if (root["dataflow"]) {
     std::string df = root["dataflow"].as<std::string>();

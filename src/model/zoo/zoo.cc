@@ -9,6 +9,7 @@
 #include "model/zoo/zoo_registry.h"
 #include "tessera/core/atomic_file.h"
 #include "tessera/core/error.h"
+#include "tessera/core/yaml_checks.h"
 #include "tessera/model/onnx_import.h"
 
 namespace tessera::model {
@@ -115,6 +116,8 @@ ModelHandle resolve_named(const std::string& spec, const LoadOptions& options) {
   std::string name = spec.substr(0, spec.find(':'));
   std::string overrides =
       spec.find(':') == std::string::npos ? "" : spec.substr(spec.find(':') + 1);
+  if (spec.find(':') != std::string::npos && overrides.empty())
+    throw Error("model '" + spec + "': nothing after ':' (expected key=value overrides)");
   const ZooPreset* preset = nullptr;
   for (const auto& p : registry().presets)
     if (p.name == name) preset = &p;
@@ -149,6 +152,7 @@ ModelHandle resolve_yaml(const std::string& path, const LoadOptions& options) {
                 ")");
   }
   if (!root.IsMap()) throw Error(path + ": a model file must be a YAML mapping");
+  reject_duplicate_keys(root, path);
   std::string base;
   for (const auto& kv : root) {
     std::string key = kv.first.as<std::string>();
