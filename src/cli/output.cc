@@ -29,8 +29,11 @@ CLI::Validator writable_file() {
       [](std::string& path) -> std::string {
         std::error_code ec;
         if (path.empty()) return "empty file name";
-        if (std::filesystem::is_directory(path, ec))
+        auto status = std::filesystem::status(path, ec);
+        if (std::filesystem::is_directory(status))
           return "cannot write '" + path + "': is a folder";
+        // A device or FIFO (/dev/stdout, /dev/null) is written as a stream: nothing to probe.
+        if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) return "";
         // Probe with a scratch file beside the target (the target itself is left alone: it is
         // replaced atomically only once the output exists).
         std::string probe = path + ".tmp.probe." + std::to_string(::getpid());

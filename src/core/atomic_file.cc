@@ -14,6 +14,20 @@
 namespace tessera {
 
 void write_file_atomically(const std::string& path, const std::string& content) {
+  // A path that exists and is not a regular file (/dev/stdout, /dev/null, a FIFO) is a stream:
+  // write into it. Renaming a temporary over it would replace the device node or the link itself
+  // (as root, `-o /dev/null` would leave a regular file /dev/null behind).
+  std::error_code ec;
+  auto status = std::filesystem::status(path, ec);
+  if (!ec && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status) &&
+      !std::filesystem::is_directory(status)) {
+    std::ofstream out(path, std::ios::binary);
+    if (!out) throw Error("cannot write '" + path + "': " + std::strerror(errno));
+    out.write(content.data(), static_cast<std::streamsize>(content.size()));
+    out.flush();
+    if (!out) throw Error("cannot write '" + path + "': write failed");
+    return;
+  }
   std::string tmp = path + ".tmp." + std::to_string(::getpid());
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);

@@ -130,6 +130,14 @@ probe analyze bert-base --dim n=-4
 probe analyze bert-base -o "$missing/out"
 probe analyze bert-base -o "$work/adir.yaml"
 probe models --format xml
+# A device is written as a stream, never renamed over (as root that replaced /dev/full and
+# /dev/null with regular files): a full device is an error, /dev/null a normal sink.
+if [ -c /dev/full ]; then
+  probe analyze bert-base -o /dev/full
+  [ -c /dev/full ] || fail "analyze -o /dev/full replaced the device node"
+fi
+"$tessera" analyze bert-base -o /dev/null >"$work/stdout" 2>&1 || fail "analyze -o /dev/null failed"
+[ -c /dev/null ] || fail "analyze -o /dev/null replaced the device node"
 probe models -o "$missing/out"
 
 # --- hardware specs and --set -----------------------------------------------------------------------
@@ -179,12 +187,12 @@ for f in hw_nanclock hw_infclock hw_negclock hw_zerorows hw_hugerows hw_fracrows
 done
 for h in "${hw_bad[@]}" no-such-hw ""; do
   probe hw validate "$h"
-  probe estimate bert-base --hw "$h" -o "$o/out"
 done
-# `hw show` and `map` load hardware through the same parser: a sample.
-for h in no-such-hw "$work/garbage.yaml" "$work/adir.yaml" "$work/hw_nanclock.yaml" \
+# `hw show`, `estimate` and `map` load hardware through the same parser: a sample.
+for h in no-such-hw "" "$work/garbage.yaml" "$work/adir.yaml" "$work/hw_nanclock.yaml" \
          "$work/hw_dupkey.yaml" "$work/hw_zerorows.yaml" "$work/hw_nodram.yaml"; do
   probe hw show "$h"
+  probe estimate bert-base --hw "$h" -o "$o/out"
   probe map matmul:m=64,k=64,n=64 --hw "$h" -o "$o/out"
 done
 for h in no-such-hw "$work/hw_nanclock.yaml" "$work/garbage.yaml"; do
@@ -270,6 +278,10 @@ for f in chip_zeroclock chip_nanclock chip_infclock chip_hugeclock chip_negcores
 done
 for c in "${chip_bad[@]}"; do
   probe chip show "$c" -o "$o/out"
+done
+# `chip validate` reads specs with the same parser: a sample, with the impossible targets.
+for c in no-such-chip "$work/garbage.yaml" "$work/chip_nanclock.yaml" "$work/chip_dupkey.yaml" \
+         "$work/chip_target.yaml" "$work/chip_area.yaml" "$work/chip_power.yaml"; do
   probe chip validate "$c" -o "$o/out"
 done
 for c in no-such-chip "$work/garbage.yaml" "$work/chip_nanclock.yaml" "$work/chip_dupkey.yaml"; do
@@ -366,6 +378,7 @@ probe run "$small" --weights "$work/missing.safetensors" -o "$o/out"
 probe run "$small" --weights "$work/garbage.yaml" -o "$o/out"
 probe run "$small" --inputs "$work/missing.json" -o "$o/out"
 probe run "$small" --inputs "$work/garbage.yaml" -o "$o/out"
+probe run "$small" --inputs "$work/adir.yaml" -o "$o/out"
 spec inputs_list.json '[1, 2]'
 spec inputs_wrong.json '{"inputs": {"nosuch": {"shape": [1], "data": [1]}}}'
 spec inputs_shape.json '{"inputs": {"x": {"shape": [-1, 1e300], "data": []}}}'
