@@ -94,6 +94,19 @@ params:
     - {op: conv, kernel: 0, stride: 2, out: 32, act: swish}'
 spec model_stages_empty.yaml 'family: cnn-stages
 params: {resolution: 224, stages: []}'
+spec model_stages_huge.yaml 'family: cnn-stages
+params:
+  resolution: 32
+  stages: [{op: mbconv, expand: 1000000, kernel: 3, out: 1000000, repeats: 1000000}]'
+spec model_stages_wide.yaml 'family: cnn-stages
+params: {resolution: 32, stages: [{op: mbconv, expand: 1000000, kernel: 3, out: 1000000}]}'
+spec model_name_map.yaml 'family: transformer-encoder
+name: {a: 1}'
+spec model_family_list.yaml 'family: [1]'
+spec model_both.yaml 'preset: bert-base
+family: gpt2'
+bad_models+=("$work/model_stages_huge.yaml" "$work/model_stages_wide.yaml" "$work/model_name_map.yaml"
+  "$work/model_family_list.yaml" "$work/model_both.yaml")
 bad_models+=("${bad_files[@]}" "$work/model_unknown_key.yaml" "$work/model_bad_family.yaml"
   "$work/model_neg.yaml" "$work/model_huge.yaml" "$work/model_nan.yaml"
   "$work/model_list_params.yaml" "$work/model_stages_bad.yaml" "$work/model_stages_empty.yaml"
@@ -335,8 +348,11 @@ spec cons_keepbypass.yaml 'levels: {scratchpad: {keep: [weights], bypass: [weigh
 spec cons_badtensor.yaml 'levels: {scratchpad: {keep: [nosuch]}}'
 spec cons_baddataflow.yaml 'dataflow: zz'
 spec cons_spatial.yaml 'spatial_x_factors: {N: 1000}'
+spec cons_dataflow_map.yaml 'dataflow: {a: 1}'
+spec cons_level_scalar.yaml 'levels: {scratchpad: 5}'
 for f in cons_unknown cons_zerofactor cons_negfactor cons_hugefactor cons_nanfactor cons_nolevel \
-         cons_nodim cons_keepbypass cons_badtensor cons_baddataflow cons_spatial; do
+         cons_nodim cons_keepbypass cons_badtensor cons_baddataflow cons_spatial \
+         cons_dataflow_map cons_level_scalar; do
   probe map matmul:m=64,k=64,n=64 --constraints "$work/$f.yaml" -o "$o/out"
 done
 spec map_tiny.yaml "${hw_base/capacity_bytes: 65536/capacity_bytes: 1}"

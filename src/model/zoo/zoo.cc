@@ -159,10 +159,18 @@ ModelHandle resolve_yaml(const std::string& path, const LoadOptions& options) {
     if (key != "family" && key != "preset" && key != "name" && key != "params")
       throw Error(path + ": unknown key '" + key + "' (expected family or preset, name, params)");
   }
+  // as<std::string>() on a list or map throws a bare yaml-cpp "bad conversion" (exit 1).
+  auto text = [&](const char* key) {
+    const YAML::Node node = root[key];
+    if (!node.IsScalar()) throw Error(path + ": " + key + ": expected a name, not a list or map");
+    return node.Scalar();
+  };
+  if (root["preset"] && root["family"])
+    throw Error(path + ": give 'family:' or 'preset:', not both");
   if (root["preset"])
-    base = root["preset"].as<std::string>();
+    base = text("preset");
   else if (root["family"])
-    base = root["family"].as<std::string>();
+    base = text("family");
   else
     throw Error(path + ": needs 'family:' or 'preset:'");
   ModelHandle handle;
@@ -176,7 +184,7 @@ ModelHandle resolve_yaml(const std::string& path, const LoadOptions& options) {
   } catch (...) {
     rethrow_with_context(path);
   }
-  handle.spec = root["name"] ? root["name"].as<std::string>() : path;
+  handle.spec = root["name"] ? text("name") : path;
   return handle;
 }
 
