@@ -392,6 +392,25 @@ probe run "$small" --row-block -5
 probe run "$small" --format xml
 probe run "$small" --weights "$work/missing.safetensors" -o "$o/out"
 probe run "$small" --weights "$work/garbage.yaml" -o "$o/out"
+# safetensors files: the 8-byte little-endian header length, the JSON header, then DATA zeros.
+safetensors() {  # safetensors NAME HEADER DATA_BYTES
+  local n=${#2}
+  printf "$(printf '\\x%02x\\x%02x\\x%02x\\x%02x\\x00\\x00\\x00\\x00' $((n & 255)) \
+    $((n >> 8 & 255)) $((n >> 16 & 255)) $((n >> 24 & 255)))" >"$work/$1"
+  printf '%s' "$2" >>"$work/$1"
+  head -c "$3" /dev/zero >>"$work/$1"
+}
+q=layer0.attn.q.weight
+safetensors st_oob.safetensors '{"'$q'": {"dtype": "F32", "shape": [64, 64], "data_offsets": [0, 1099511627776]}}' 64
+safetensors st_shape.safetensors '{"'$q'": {"dtype": "F32", "shape": [3, 3], "data_offsets": [0, 36]}}' 36
+safetensors st_f16.safetensors '{"'$q'": {"dtype": "F16", "shape": [2], "data_offsets": [0, 4]}}' 4
+safetensors st_wrap.safetensors '{"'$q'": {"dtype": "F32", "shape": [4611686018427387904, 4], "data_offsets": [0, 0]}}' 0
+safetensors st_neg.safetensors '{"'$q'": {"dtype": "F32", "shape": [-4], "data_offsets": [0, 16]}}' 16
+safetensors st_types.safetensors '{"'$q'": {"dtype": "F32", "shape": "abc", "data_offsets": [0, 16]}}' 16
+safetensors st_list.safetensors '[1, 2]' 0
+for f in st_oob st_shape st_f16 st_wrap st_neg st_types st_list; do
+  probe run "$small" --weights "$work/$f.safetensors" -o "$o/out"
+done
 probe run "$small" --inputs "$work/missing.json" -o "$o/out"
 probe run "$small" --inputs "$work/garbage.yaml" -o "$o/out"
 probe run "$small" --inputs "$work/adir.yaml" -o "$o/out"
