@@ -99,6 +99,11 @@ int run_profile(const ProfileArgs& a) {
   o.run.opt = run::parse_opt(a.opt, 0.0, 0.99);
   if (o.mode != run::ProfileMode::Custom && !a.events.empty())
     throw Error("--events needs --mode custom");
+  // Check the join's hardware and evaluator before the (long) measured runs, not after them.
+  if (!a.estimate_hw.empty()) {
+    hw::load_hardware(a.estimate_hw);
+    make_evaluator(a.evaluator, EvaluatorOptions{});
+  }
   run::ProfileResult result = run::profile(a.models, a.configs, o);
   if (!result.counter_note.empty() && a.output.format != "table")
     std::fprintf(stderr, "tessera: note: %s\n", result.counter_note.c_str());
