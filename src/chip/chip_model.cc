@@ -230,7 +230,19 @@ ChipReport evaluate_chip(const ChipSpec& spec) {
                 std::to_string(2 * macs * clock / 1e12) + " TOPS, below target_tops " +
                 std::to_string(spec.target_tops));
   }
-  ChipReport rep = assemble(spec, tech, clock);
+  ChipReport rep;
+  try {
+    rep = assemble(spec, tech, clock);
+  } catch (const Error& e) {
+    // At an absurd clock (a target_tops no design reaches) a component model fails on the
+    // near-zero clock period with a message about some memory bank: name the real cause.
+    constexpr double kMaxClockHz = 100e9;
+    if (clock <= kMaxClockHz) throw;
+    throw Error(std::string(searched ? "target_tops " + std::to_string(spec.target_tops) +
+                                           " needs a clock of "
+                                     : "clock_mhz ") +
+                std::to_string(clock / 1e6) + " MHz, beyond any modelled chip (" + e.what() + ")");
+  }
   if (rep.critical_path_s > 1 / clock * (1 + 1e-9))
     throw Error(std::string(searched ? "target_tops " + std::to_string(spec.target_tops) +
                                            " needs a clock of "

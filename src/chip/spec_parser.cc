@@ -3,11 +3,13 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cmath>
 #include <filesystem>
 #include <set>
 
 #include "tessera/core/atomic_file.h"
 #include "tessera/core/error.h"
+#include "tessera/core/yaml_checks.h"
 
 namespace tessera::chip {
 namespace {
@@ -38,7 +40,13 @@ class Reader {
       throw Error(child(key) + ": not a valid " + type_name<T>());
     }
   }
-  double number(const std::string& key, double fallback) { return get<double>(key, fallback); }
+  // yaml-cpp reads .nan/.inf as doubles and NaN passes every `< 0` check: no chip quantity may
+  // be one.
+  double number(const std::string& key, double fallback) {
+    double v = get<double>(key, fallback);
+    if (!std::isfinite(v)) throw Error(child(key) + ": must be a finite number");
+    return v;
+  }
   int64_t integer(const std::string& key, int64_t fallback) { return get<int64_t>(key, fallback); }
   std::string text(const std::string& key, const std::string& fallback) {
     return get<std::string>(key, fallback);
@@ -265,6 +273,7 @@ ChipSpec parse_chip_spec(const std::string& yaml_text, const std::string& source
   } catch (const YAML::Exception& e) {
     throw Error(source + ": malformed YAML: " + e.msg);
   }
+  reject_duplicate_keys(root, source);
   try {
     Reader r(root, "");
     ChipSpec s;
@@ -319,7 +328,10 @@ ChipSpec parse_chip_spec(const std::string& yaml_text, const std::string& source
 ChipSpec load_chip_spec(const std::string& name_or_path) {
   for (const auto& p : chip_presets())
     if (p.name == name_or_path) return parse_chip_spec(p.yaml, p.name);
-  if (std::filesystem::exists(name_or_path))
+  // A path (with a folder or a YAML extension) is read as a file even when missing, so the error
+  // says "cannot open" rather than "unknown chip".
+  if (std::filesystem::exists(name_or_path) || name_or_path.find('/') != std::string::npos ||
+      name_or_path.ends_with(".yaml") || name_or_path.ends_with(".yml"))
     return parse_chip_spec(read_file(name_or_path), name_or_path);
   std::string names;
   for (const auto& p : chip_presets()) names += (names.empty() ? "" : ", ") + p.name;

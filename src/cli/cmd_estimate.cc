@@ -24,6 +24,8 @@ int run_estimate(const EstimateArgs& args) {
   options.analytical.fuse_nonlinear = args.setup.fuse_nonlinear;
   if ((!args.chip.empty() || !args.chip_levels.empty()) && args.evaluator != "mapped")
     throw Error("--chip and --chip-level apply to --evaluator mapped only");
+  if (args.chip.empty() && !args.chip_levels.empty())
+    throw Error("--chip-level given without --chip NAME|FILE");
   options.mapped_chip = args.chip;
   options.mapped_chip_levels = args.chip_levels;
   auto evaluator = make_evaluator(args.evaluator, options);

@@ -186,7 +186,8 @@ void setup(CLI::App& app, std::function<int()>& run) {
       ->check(CLI::Range(4, 1 << 20));
   app.add_option("--generations", a->generations, "genetic: generations")
       ->check(CLI::Range(1, 1 << 20));
-  app.add_option("--seed", a->seed, "random seed (same seed, same result on any thread count)");
+  app.add_option("--seed", a->seed, "random seed (same seed, same result on any thread count)")
+      ->check(not_negative());
   app.add_option("--threads", a->threads, "OpenMP threads (default: all)")
       ->check(CLI::Range(0, 4096));
   app.add_option("--constraints", a->constraints, "YAML constraints file");
@@ -196,8 +197,10 @@ void setup(CLI::App& app, std::function<int()>& run) {
   app.add_option("--distribution", a->distribution,
                  "sample N random valid mappings (EDP distribution)")
       ->check(CLI::Range(int64_t{1}, int64_t{1} << 32));
-  app.add_option("--csv", a->csv, "--distribution: histogram and CDF as CSV");
-  app.add_option("--svg", a->svg, "--distribution: histogram and CDF as SVG");
+  app.add_option("--csv", a->csv, "--distribution: histogram and CDF as CSV")
+      ->check(writable_file());
+  app.add_option("--svg", a->svg, "--distribution: histogram and CDF as SVG")
+      ->check(writable_file());
   app.add_option("--model", a->model, "map every op of a model (bert-base:seq=512, file.onnx)");
   app.add_flag("--fusion-study", a->fusion_study,
                "matmul + Softmax/LayerNorm fusion study (Figs. 21-22)");
@@ -213,7 +216,8 @@ void setup(CLI::App& app, std::function<int()>& run) {
   app.add_option("--format", a->output.format, "table, json or yaml (the best mapping)")
       ->check(CLI::IsMember({"table", "json", "yaml"}))
       ->capture_default_str();
-  app.add_option("-o,--output", a->output.output, "Write to FILE instead of standard output");
+  app.add_option("-o,--output", a->output.output, "Write to FILE instead of standard output")
+      ->check(writable_file());
   run = [a] { return run_map(*a); };
 }
 

@@ -99,6 +99,11 @@ int run_profile(const ProfileArgs& a) {
   o.run.opt = run::parse_opt(a.opt, 0.0, 0.99);
   if (o.mode != run::ProfileMode::Custom && !a.events.empty())
     throw Error("--events needs --mode custom");
+  // Check the join's hardware and evaluator before the (long) measured runs, not after them.
+  if (!a.estimate_hw.empty()) {
+    hw::load_hardware(a.estimate_hw);
+    make_evaluator(a.evaluator, EvaluatorOptions{});
+  }
   run::ProfileResult result = run::profile(a.models, a.configs, o);
   if (!result.counter_note.empty() && a.output.format != "table")
     std::fprintf(stderr, "tessera: note: %s\n", result.counter_note.c_str());
@@ -140,8 +145,11 @@ void setup(CLI::App& app, std::function<int()>& run) {
   app.add_option("--repeat", a->repeat, "Runs per combination (medians reported)")
       ->check(CLI::Range(1, 100000))
       ->capture_default_str();
-  app.add_option("--seed", a->seed, "Seed of random weights and inputs")->capture_default_str();
-  app.add_option("--svg", a->svg, "Also write the stacked breakdown chart (SVG) to this file");
+  app.add_option("--seed", a->seed, "Seed of random weights and inputs")
+      ->check(not_negative())
+      ->capture_default_str();
+  app.add_option("--svg", a->svg, "Also write the stacked breakdown chart (SVG) to this file")
+      ->check(writable_file());
   app.add_option("--estimate", a->estimate_hw,
                  "Join with `tessera estimate` on this hardware (e.g. host): measured vs "
                  "estimated per operation");

@@ -109,8 +109,12 @@ int run_roofline(const RooflineArgs& args) {
 void setup(CLI::App& app, std::function<int()>& run) {
   auto args = std::make_shared<RooflineArgs>();
   add_cost_options(app, args->setup);
-  app.add_option("--svg", args->svg, "Chart file (SVG)")->capture_default_str();
-  app.add_option("--data", args->data, "Chart data file (CSV)")->capture_default_str();
+  app.add_option("--svg", args->svg, "Chart file (SVG)")
+      ->check(writable_file())
+      ->capture_default_str();
+  app.add_option("--data", args->data, "Chart data file (CSV)")
+      ->check(writable_file())
+      ->capture_default_str();
   app.add_flag("--ops", args->show_ops, "List every op");
   run = [args] { return run_roofline(*args); };
 }

@@ -118,7 +118,9 @@ void setup(CLI::App& app, std::function<int()>& run) {
   app.add_option("--repeat", a->repeat, "Timed runs (median reported)")
       ->check(CLI::Range(1, 100000))
       ->capture_default_str();
-  app.add_option("--seed", a->seed, "Seed of random weights and inputs")->capture_default_str();
+  app.add_option("--seed", a->seed, "Seed of random weights and inputs")
+      ->check(not_negative())
+      ->capture_default_str();
   app.add_option("--score-threshold", a->score_threshold, "Zero skipping: score threshold in [0,1]")
       ->capture_default_str();
   app.add_option("--zero-ratio-threshold", a->zero_ratio_threshold,
@@ -143,7 +145,8 @@ void setup(CLI::App& app, std::function<int()>& run) {
                  "\"data\": [..]}}} (default: random from --seed)");
   app.add_option("--save-outputs", a->save_outputs,
                  "Write every model output of the last run to this JSON file "
-                 "({\"outputs\": {NAME: {\"shape\", \"data\"}}})");
+                 "({\"outputs\": {NAME: {\"shape\", \"data\"}}})")
+      ->check(writable_file());
   add_model_options(app, a->model_options);
   app.add_option("--generate", a->generate,
                  "Decoders: generate this many tokens with the KV cache (greedy)")

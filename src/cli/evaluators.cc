@@ -78,6 +78,8 @@ void add_cost_options(CLI::App& app, CostSetup& s) {
 
 CostInputs load_cost_inputs(const CostSetup& s) {
   CostInputs in;
+  if (s.measure && s.hardware != "host")
+    throw Error("--measure applies to --hw host only, not '" + s.hardware + "'");
   if (s.hardware == "host" && s.measure) {
     hw::HostDetectOptions detect;
     detect.measure_bandwidth = true;

@@ -13,6 +13,34 @@ std::vector<Command>& commands() {
   return list;
 }
 
+namespace {
+
+// CLI11 reports `tessera nosuch` (and `tessera chip nosuch`) as "A subcommand is required": name
+// the word it did not know instead. Returns "" when argv holds no such word.
+std::string unknown_command(CLI::App& app, int argc, char** argv) {
+  CLI::App* level = &app;
+  for (int i = 1; i < argc; ++i) {
+    const std::string word = argv[i];
+    if (word.empty() || word[0] == '-') return "";
+    std::vector<CLI::App*> subs = level->get_subcommands([](CLI::App*) { return true; });
+    if (subs.empty()) return "";
+    CLI::App* next = nullptr;
+    std::string names;
+    for (CLI::App* sub : subs) {
+      if (sub->get_name() == word) next = sub;
+      names += (names.empty() ? "" : ", ") + sub->get_name();
+    }
+    if (!next) {
+      std::string where = level == &app ? "" : " of '" + level->get_name() + "'";
+      return "unknown command '" + word + "'" + where + " (expected " + names + ")";
+    }
+    level = next;
+  }
+  return "";
+}
+
+}  // namespace
+
 int main_impl(int argc, char** argv) {
   CLI::App app{"tessera: full-stack DNN inference analysis (models, hardware, mappings, chips)"};
   app.require_subcommand(1);
@@ -36,7 +64,8 @@ int main_impl(int argc, char** argv) {
     // --help / --version are "errors" with exit code 0: CLI11 prints them. Real usage errors
     // get the house format instead of CLI11's two lines: one line on stderr, exit 2.
     if (e.get_exit_code() == 0) return app.exit(e);
-    std::cerr << "tessera: error: " << e.what() << " (see --help)\n";
+    std::string unknown = unknown_command(app, argc, argv);
+    std::cerr << "tessera: error: " << (unknown.empty() ? e.what() : unknown) << " (see --help)\n";
     return 2;
   }
   try {

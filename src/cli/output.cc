@@ -1,5 +1,11 @@
 #include "cli/output.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <iostream>
 
 #include "tessera/core/atomic_file.h"
@@ -14,7 +20,38 @@ void add_output_options(CLI::App& app, OutputOptions& options, bool with_csv) {
   app.add_option("--format", options.format, "Output format")
       ->check(CLI::IsMember(formats))
       ->capture_default_str();
-  app.add_option("-o,--output", options.output, "Write to FILE instead of standard output");
+  app.add_option("-o,--output", options.output, "Write to FILE instead of standard output")
+      ->check(writable_file());
+}
+
+CLI::Validator writable_file() {
+  return CLI::Validator(
+      [](std::string& path) -> std::string {
+        std::error_code ec;
+        if (path.empty()) return "empty file name";
+        auto status = std::filesystem::status(path, ec);
+        if (std::filesystem::is_directory(status))
+          return "cannot write '" + path + "': is a folder";
+        // A device or FIFO (/dev/stdout, /dev/null) is written as a stream: nothing to probe.
+        if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) return "";
+        // Probe with a scratch file beside the target (the target itself is left alone: it is
+        // replaced atomically only once the output exists).
+        std::string probe = path + ".tmp.probe." + std::to_string(::getpid());
+        int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0644);
+        if (fd < 0) return "cannot write '" + path + "': " + std::strerror(errno);
+        ::close(fd);
+        ::unlink(probe.c_str());
+        return "";
+      },
+      "FILE");
+}
+
+CLI::Validator not_negative() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        return text.find('-') == std::string::npos ? "" : "'" + text + "' must not be negative";
+      },
+      "");
 }
 
 void emit(const OutputOptions& options, const std::string& text) {

@@ -15,6 +15,12 @@ struct OutputOptions {
 };
 
 void add_output_options(CLI::App& app, OutputOptions& options, bool with_csv = true);
+// Validator of every output-file option: the file's folder must exist and be writable, and the
+// path must not be a folder. Checked while parsing, so a bad path fails before any work is done
+// and before any other output file is written (no half of a pair of outputs left behind).
+CLI::Validator writable_file();
+// Validator of unsigned options (--seed): CLI11 would read "-1" into a uint64_t as 2^64-1.
+CLI::Validator not_negative();
 // Writes `text` to the output file (atomically) or to stdout.
 void emit(const OutputOptions& options, const std::string& text);
 

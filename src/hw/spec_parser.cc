@@ -9,6 +9,7 @@
 #include "hw/yaml_reader.h"
 #include "tessera/core/atomic_file.h"
 #include "tessera/core/error.h"
+#include "tessera/core/yaml_checks.h"
 #include "tessera/hw/host_detect.h"
 
 namespace tessera::hw {
@@ -238,6 +239,7 @@ Hardware parse_hardware_yaml(const std::string& text, const std::string& origin)
                 e.msg);
   }
   if (!root || root.IsNull()) throw Error(origin + ": empty hardware spec");
+  reject_duplicate_keys(root, origin);
   Hardware hw;
   try {
     MapReader r(root, origin, "");

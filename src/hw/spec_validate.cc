@@ -132,10 +132,16 @@ void validate_hardware(const Hardware& hw, const std::string& o) {
                      "request size");
     require_positive(hw.dma->latency_s, o + ": dma.latency_s", "latency");
   }
-  for (const auto& [op_class, e] : hw.efficiency)
+  // The parser checks the class names of a spec file; --efficiency CLASS=E reaches here directly.
+  for (const auto& [op_class, e] : hw.efficiency) {
+    if (op_class != "matmul" && op_class != "conv" && op_class != "depthwise" &&
+        op_class != "vector" && op_class != "default")
+      spec_error(o + ": efficiency." + op_class,
+                 "unknown op class (expected matmul, conv, depthwise, vector or default)");
     if (!(e > 0 && e <= 1))
       spec_error(o + ": efficiency." + op_class,
                  "must be in (0, 1] (got " + std::to_string(e) + ")");
+  }
 }
 
 }  // namespace tessera::hw

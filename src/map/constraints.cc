@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "tessera/core/error.h"
+#include "tessera/core/yaml_checks.h"
 
 namespace tessera::map {
 
@@ -197,10 +198,14 @@ MapConstraints apply_constraints_yaml(const std::string& text, const LoopProblem
   } catch (const YAML::Exception& e) {
     throw Error(std::string("constraints YAML: ") + e.what());
   }
-  if (root.IsNull()) return c;
+  // An empty file is almost certainly a mistake (wrong path, truncated copy), not "no constraints".
+  if (root.IsNull()) throw Error("constraints YAML: empty document (no constraints in it)");
+  reject_duplicate_keys(root, "constraints YAML");
   if (!root.IsMap()) throw Error("constraints YAML: expected a map at the top level");
   if (root["dataflow"]) {
-    std::string df = root["dataflow"].as<std::string>();
+    // as<std::string>() on a list or map would throw a bare yaml-cpp "bad conversion" (exit 1).
+    if (!root["dataflow"].IsScalar()) throw Error("constraint dataflow: expected ws, os or is");
+    std::string df = root["dataflow"].Scalar();
     hw::Dataflow flow = df == "ws"   ? hw::Dataflow::WeightStationary
                         : df == "os" ? hw::Dataflow::OutputStationary
                         : df == "is"
@@ -228,6 +233,10 @@ MapConstraints apply_constraints_yaml(const std::string& text, const LoopProblem
         for (int i = 0; i < arch.num_levels; ++i)
           if (arch.levels[i].name == name) l = i;
         if (l < 0) throw Error("constraint levels." + name + ": no such level in " + arch.name);
+        // A scalar or list here would iterate as nothing: silently no constraint at all.
+        if (!lv.second.IsMap())
+          throw Error("constraint levels." + name +
+                      ": expected a map (temporal, keep, bypass, dims)");
         for (const auto& item : lv.second) {
           std::string k = item.first.as<std::string>();
           std::string where = "levels." + name + "." + k;

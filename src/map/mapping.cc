@@ -5,6 +5,7 @@
 
 #include "tessera/core/checked_math.h"
 #include "tessera/core/error.h"
+#include "tessera/core/yaml_checks.h"
 
 namespace tessera::map {
 
@@ -156,6 +157,7 @@ Mapping mapping_from_yaml(const std::string& text, const LoopProblem& problem,
     throw Error(std::string("mapping YAML: ") + e.what());
   }
   if (!root.IsMap()) fail("top level", "expected a map with 'levels'");
+  reject_duplicate_keys(root, "mapping YAML");
   for (const auto& kv : root) {
     std::string key = kv.first.as<std::string>();
     if (key != "problem" && key != "hardware" && key != "levels")

@@ -119,10 +119,12 @@ NodeId GraphBuilder::add_node(Node node, const std::vector<Shape>& output_shapes
   return id;
 }
 
+// Every builder below copies its input shapes: `shape(x)` refers into graph_.tensors, which
+// weight() and record() grow, so a reference taken before them dangles after a reallocation.
 TensorId GraphBuilder::matmul(const std::string& name, Role role, TensorId a, TensorId b,
                               bool transpose_b, int32_t heads) {
-  const Shape& sa = shape(a);
-  const Shape& sb = shape(b);
+  const Shape sa = shape(a);
+  const Shape sb = shape(b);
   std::string what = qualified(name);
   if (sa.size() < 2 || sb.size() < 2) throw Error(what + ": matmul operands need rank >= 2");
   int64_t m = sa[sa.size() - 2], k = sa.back();
@@ -143,7 +145,7 @@ TensorId GraphBuilder::matmul(const std::string& name, Role role, TensorId a, Te
 
 TensorId GraphBuilder::linear(const std::string& name, Role role, TensorId x, int64_t out_features,
                               bool bias) {
-  const Shape& sx = shape(x);
+  const Shape sx = shape(x);
   if (sx.empty()) throw Error(qualified(name) + ": linear input needs rank >= 1");
   TensorId w = weight(name + ".weight", {sx.back(), out_features});
   TensorId out = matmul(name, role, x, w);
@@ -157,7 +159,7 @@ TensorId GraphBuilder::linear(const std::string& name, Role role, TensorId x, in
 TensorId GraphBuilder::conv2d(const std::string& name, Role role, TensorId x, int64_t out_channels,
                               int64_t kernel_h, int64_t kernel_w, const ConvAttrs& attrs,
                               bool bias) {
-  const Shape& sx = shape(x);
+  const Shape sx = shape(x);
   std::string what = qualified(name);
   if (sx.size() != 4) throw Error(what + ": conv2d input must be NCHW");
   if (attrs.groups <= 0 || sx[1] % attrs.groups != 0 || out_channels % attrs.groups != 0)
@@ -179,7 +181,7 @@ TensorId GraphBuilder::conv2d(const std::string& name, Role role, TensorId x, in
 TensorId GraphBuilder::conv2d_same(const std::string& name, Role role, TensorId x,
                                    int64_t out_channels, int64_t kernel, int64_t stride,
                                    int64_t groups, bool bias) {
-  const Shape& sx = shape(x);
+  const Shape sx = shape(x);
   ConvAttrs attrs;
   attrs.stride_h = attrs.stride_w = stride;
   attrs.groups = groups;
@@ -199,7 +201,7 @@ TensorId GraphBuilder::conv2d_same(const std::string& name, Role role, TensorId 
 
 TensorId GraphBuilder::pool(const std::string& name, OpKind kind, TensorId x,
                             const PoolAttrs& attrs) {
-  const Shape& sx = shape(x);
+  const Shape sx = shape(x);
   std::string what = qualified(name);
   if (sx.size() != 4) throw Error(what + ": pooling input must be NCHW");
   int64_t p = conv_output_size(sx[2], attrs.kernel_h, attrs.stride_h, 1, attrs.pad_top,
@@ -212,7 +214,7 @@ TensorId GraphBuilder::pool(const std::string& name, OpKind kind, TensorId x,
 }
 
 TensorId GraphBuilder::global_avg_pool(const std::string& name, TensorId x) {
-  const Shape& sx = shape(x);
+  const Shape sx = shape(x);
   if (sx.size() != 4) throw Error(qualified(name) + ": global pooling input must be NCHW");
   Node extra;
   extra.pool.kernel_h = sx[2];
@@ -222,7 +224,7 @@ TensorId GraphBuilder::global_avg_pool(const std::string& name, TensorId x) {
 }
 
 TensorId GraphBuilder::batchnorm(const std::string& name, TensorId x) {
-  const Shape& sx = shape(x);
+  const Shape sx = shape(x);
   if (sx.size() < 2) throw Error(qualified(name) + ": batchnorm input needs a channel axis");
   TensorId scale = weight(name + ".scale", {sx[1]});
   TensorId shift = weight(name + ".shift", {sx[1]});
@@ -232,7 +234,7 @@ TensorId GraphBuilder::batchnorm(const std::string& name, TensorId x) {
 }
 
 TensorId GraphBuilder::layernorm(const std::string& name, TensorId x) {
-  const Shape& sx = shape(x);
+  const Shape sx = shape(x);
   TensorId gamma = weight(name + ".gamma", {sx.back()});
   TensorId beta = weight(name + ".beta", {sx.back()});
   Node extra;
@@ -275,7 +277,7 @@ TensorId GraphBuilder::reshape(const std::string& name, TensorId x, Shape new_sh
 
 TensorId GraphBuilder::transpose(const std::string& name, TensorId x,
                                  std::vector<int64_t> permutation) {
-  const Shape& sx = shape(x);
+  const Shape sx = shape(x);
   if (permutation.size() != sx.size())
     throw Error(qualified(name) + ": permutation rank differs from tensor rank");
   Shape out(sx.size());
@@ -293,7 +295,7 @@ TensorId GraphBuilder::concat(const std::string& name, const std::vector<TensorI
   size_t a = static_cast<size_t>(axis < 0 ? static_cast<int64_t>(out.size()) + axis : axis);
   if (a >= out.size()) throw Error(qualified(name) + ": concat axis out of range");
   for (size_t i = 1; i < xs.size(); ++i) {
-    const Shape& s = shape(xs[i]);
+    const Shape s = shape(xs[i]);
     if (s.size() != out.size()) throw Error(qualified(name) + ": concat of different ranks");
     out[a] += s[a];
   }

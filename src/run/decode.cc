@@ -1,5 +1,8 @@
 #include "tessera/run/decode.h"
 
+#include <fmt/format.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstring>
@@ -90,6 +93,25 @@ class CacheWriter : public ExecutionListener {
   int64_t position_, capacity_;
 };
 
+// The KV cache grows to `capacity` tokens: refuse, with the number, before allocating any of it
+// when it cannot fit in 80% of physical memory (the engine's limit for one plan).
+void check_cache_fits(const model::ModelHandle& handle, int64_t capacity, const std::string& spec) {
+  Graph first = handle.build_decode_step(1);
+  double bytes = 0;
+  for (const CacheLink& link : link_caches(first)) {
+    const model::Shape& s = first.tensor(link.cache).shape;
+    bytes += static_cast<double>(s[0]) * static_cast<double>(s[1]) * static_cast<double>(s[3]) *
+             static_cast<double>(capacity) * 4.0;
+  }
+  double limit = 0.8 * static_cast<double>(sysconf(_SC_PHYS_PAGES)) *
+                 static_cast<double>(sysconf(_SC_PAGE_SIZE));
+  if (bytes > limit)
+    throw Error(
+        fmt::format("model '{}': a KV cache of {} tokens needs {:.1f} GiB but only {:.1f} "
+                    "GiB may be used",
+                    spec, capacity, bytes / 1073741824.0, limit / 1073741824.0));
+}
+
 }  // namespace
 
 DecodeResult decode(const std::string& spec, const DecodeOptions& o) {
@@ -99,6 +121,13 @@ DecodeResult decode(const std::string& spec, const DecodeOptions& o) {
   if (!handle.is_decoder())
     throw Error("model '" + spec + "' is not an autoregressive decoder (no KV-cache decode step)");
   int64_t capacity = o.prompt + o.generate;
+  // Past its position-embedding rows a decoder's positions would wrap around (the embedding
+  // kernel takes ids modulo the table): refuse instead of generating meaningless tokens for hours.
+  if (handle.params.declares("positions") && capacity > handle.params.get_int("positions"))
+    throw Error("model '" + spec + "': --prompt + --generate = " + std::to_string(capacity) +
+                " tokens exceed its " + std::to_string(handle.params.get_int("positions")) +
+                " positions");
+  check_cache_fits(handle, capacity, spec);
   DecodeResult result;
   result.model = spec;
   result.prompt = o.prompt;

@@ -115,7 +115,8 @@ void set_inputs(const model::Graph& graph, const std::vector<NamedTensor>& input
       throw Error("inputs: '" + given.name + "' has shape " + shape_text(given.shape) +
                   " but the model's input is " + shape_text(t.shape) +
                   " (bind with --dim/--batch)");
-    std::copy(given.data.begin(), given.data.end(), plan.data(*it));
+    // An input no op reads is never materialised (null): there is nothing to copy into.
+    if (float* into = plan.data(*it)) std::copy(given.data.begin(), given.data.end(), into);
   }
   for (model::TensorId t : graph.inputs)
     if (std::none_of(inputs.begin(), inputs.end(),
@@ -141,6 +142,12 @@ RunResult run_graph(const model::Graph& graph, const RunOptions& options,
   prepare.weights = std::make_shared<WeightStore>(options.seed);
   if (!options.weights_file.empty()) prepare.weights->load_file(options.weights_file);
   auto plan = backend->prepare(graph, prepare);
+  // Tensors no step touches are not materialised: an output that no op computes (an ONNX graph
+  // that passes an input straight through, or has no nodes) has no data to report.
+  for (model::TensorId out : graph.outputs)
+    if (plan->data(out) == nullptr)
+      throw Error("model '" + graph.name + "': output '" + graph.tensor(out).name +
+                  "' is computed by no op (nothing to run)");
   set_inputs(graph, options.inputs, *plan);
   result.activation_bytes = plan->activation_bytes();
   std::vector<std::vector<double>> step_times(plan->steps().size());

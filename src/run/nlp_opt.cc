@@ -31,6 +31,8 @@ Schedule parse_schedule(const std::string& name) {
 OptOptions parse_opt(const std::string& text, double score_threshold, double zero_ratio_threshold) {
   check_unit_interval(score_threshold, "score threshold");
   check_unit_interval(zero_ratio_threshold, "zero-ratio threshold");
+  if (text.empty())
+    throw Error("empty --opt (choose none, mp, zs, all or a list of p, c, f, score, vs, qkv)");
   OptOptions o;
   o.score_threshold = score_threshold;
   o.zero_ratio_threshold = zero_ratio_threshold;

@@ -1,5 +1,6 @@
 #include "tessera/run/tensor_io.h"
 
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -9,7 +10,11 @@ namespace tessera::run {
 
 std::vector<NamedTensor> read_tensors_json(const std::string& path) {
   std::ifstream in(path);
-  if (!in) throw Error("inputs: cannot read '" + path + "'");
+  // A folder opens but then fails inside the JSON parser with a libstdc++ message (exit 1).
+  std::error_code ec;
+  if (!in || std::filesystem::is_directory(path, ec))
+    throw Error("inputs: cannot read '" + path + "'" +
+                (std::filesystem::is_directory(path, ec) ? ": is a directory" : ""));
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(in);

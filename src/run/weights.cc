@@ -3,6 +3,7 @@
 #include "tessera/run/weights.h"
 
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -136,15 +137,26 @@ void WeightStore::load_safetensors(const std::string& path) {
     if (!entry.is_object() || !entry.contains("dtype") || !entry.contains("shape") ||
         !entry.contains("data_offsets"))
       throw Error("weights: '" + path + "': tensor '" + name + "' lacks dtype/shape/offsets");
-    std::string dtype = entry["dtype"].get<std::string>();
+    std::string dtype;
+    std::vector<int64_t> shape;
+    std::vector<uint64_t> offsets;
+    try {  // a string where a list belongs escaped as a bare nlohmann type_error (exit 1)
+      dtype = entry["dtype"].get<std::string>();
+      shape = entry["shape"].get<std::vector<int64_t>>();
+      offsets = entry["data_offsets"].get<std::vector<uint64_t>>();
+    } catch (const nlohmann::json::exception&) {
+      throw Error("weights: '" + path + "': tensor '" + name +
+                  "': dtype must be a string, shape and data_offsets lists of integers");
+    }
     if (dtype != "F32")
       throw Error("weights: '" + path + "': tensor '" + name + "' is " + dtype +
                   "; only F32 is supported");
-    std::vector<int64_t> shape = entry["shape"].get<std::vector<int64_t>>();
-    auto offsets = entry["data_offsets"].get<std::vector<uint64_t>>();
     uint64_t count = 1;
     for (int64_t d : shape) {
       if (d < 0) throw Error("weights: '" + path + "': tensor '" + name + "' has a negative dim");
+      // A product that wraps around 2^64 could match small offsets and pass every check below.
+      if (d > 0 && count > (UINT64_MAX / 4) / static_cast<uint64_t>(d))
+        throw Error("weights: '" + path + "': tensor '" + name + "' is absurdly large");
       count *= static_cast<uint64_t>(d);
     }
     if (offsets.size() != 2 || offsets[1] < offsets[0] || offsets[1] - offsets[0] != count * 4 ||

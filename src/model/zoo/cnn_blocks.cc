@@ -64,7 +64,7 @@ TensorId conv_bn_act_padded(GraphBuilder& b, const std::string& name, TensorId x
 
 TensorId classifier_head(GraphBuilder& b, TensorId x, int64_t classes) {
   TensorId pooled = b.global_avg_pool("head.pool", x);
-  const Shape& s = b.shape(pooled);
+  const Shape s = b.shape(pooled);
   TensorId flat = b.reshape("head.flatten", pooled, {s[0], s[1]});
   return b.linear("head.fc", Role::Classifier, flat, classes, /*bias=*/true);
 }

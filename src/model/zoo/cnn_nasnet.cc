@@ -46,7 +46,7 @@ TensorId conv1x1_bn(GraphBuilder& b, const std::string& name, TensorId x, int64_
 // TF "SAME" pooling.
 TensorId pool_same(GraphBuilder& b, const std::string& name, OpKind kind, TensorId x,
                    int64_t kernel, int64_t stride) {
-  const Shape& s = b.shape(x);
+  const Shape s = b.shape(x);
   PoolAttrs attrs;
   attrs.kernel_h = attrs.kernel_w = kernel;
   attrs.stride_h = attrs.stride_w = stride;
@@ -129,12 +129,12 @@ TensorId cell(GraphBuilder& b, const CellSpec& spec, TensorId net, TensorId prev
                               Role::Elementwise, sides[0], sides[1]));
   }
   // Concatenate the unused states, reduced to the last state's size where they differ.
-  const Shape& last = b.shape(hidden.back());
+  const Shape last = b.shape(hidden.back());
   std::vector<TensorId> unused;
   for (size_t i = 0; i < hidden.size(); ++i) {
     if (spec.used[i]) continue;
     TensorId h = hidden[i];
-    const Shape& s = b.shape(h);
+    const Shape s = b.shape(h);
     if (s[1] != last[1] || s[3] != last[3])
       h = factorized_reduction(b, "reduction_" + std::to_string(i), h, last[1],
                                s[3] != last[3] ? 2 : 1);

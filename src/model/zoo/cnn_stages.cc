@@ -105,6 +105,15 @@ Graph build_cnn_stages(const ModelParams& params) {
     const int64_t repeats = st.op == "conv" || st.op == "mbconv" || st.op == "fused_mbconv"
                                 ? cnn::round_repeats(st.repeats, depth)
                                 : st.repeats;
+    // Each block is a handful of graph nodes: a stage table asking for millions of them (or for
+    // millions of channels) describes no network, only minutes of graph building.
+    constexpr int64_t kMaxBlocks = 4096, kMaxChannels = int64_t{1} << 20;
+    if (layer + repeats > kMaxBlocks)
+      throw Error(model + ": " + stage_name + ": more than " + std::to_string(kMaxBlocks) +
+                  " blocks in all (repeats " + std::to_string(repeats) + ")");
+    if (out > kMaxChannels || out * st.expand > kMaxChannels)
+      throw Error(model + ": " + stage_name + ": out x expand = " + std::to_string(out) + " x " +
+                  std::to_string(st.expand) + " channels is absurdly large (limit 2^20)");
     for (int64_t i = 0; i < repeats; ++i) {
       b.set_layer(layer++, stage_name + "." + std::to_string(i) + ".");
       const int64_t stride = i == 0 ? st.stride : 1;

@@ -11,14 +11,14 @@ namespace {
 // transpose into the attention matmul's operand addressing (no traffic of its own), as the
 // survey's MOP model has no layout ops (001 Sec. 2.2.1).
 TensorId split_heads(GraphBuilder& b, const std::string& name, TensorId t, const LayerDims& dims) {
-  const Shape& s = b.shape(t);
+  const Shape s = b.shape(t);
   TensorId view = b.reshape(name + ".view", t, {s[0], s[1], dims.heads, dims.head_dim});
   return b.transpose(name + ".heads", view, {0, 2, 1, 3});
 }
 
 // [B, h, l, dh] -> [B, l, h*dh].
 TensorId merge_heads(GraphBuilder& b, const std::string& name, TensorId t, const LayerDims& dims) {
-  const Shape& s = b.shape(t);
+  const Shape s = b.shape(t);
   TensorId swapped = b.transpose(name + ".merge", t, {0, 2, 1, 3});
   return b.reshape(name + ".view", swapped, {s[0], s[2], dims.attention_width()});
 }

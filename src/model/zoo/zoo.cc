@@ -9,6 +9,7 @@
 #include "model/zoo/zoo_registry.h"
 #include "tessera/core/atomic_file.h"
 #include "tessera/core/error.h"
+#include "tessera/core/yaml_checks.h"
 #include "tessera/model/onnx_import.h"
 
 namespace tessera::model {
@@ -115,6 +116,8 @@ ModelHandle resolve_named(const std::string& spec, const LoadOptions& options) {
   std::string name = spec.substr(0, spec.find(':'));
   std::string overrides =
       spec.find(':') == std::string::npos ? "" : spec.substr(spec.find(':') + 1);
+  if (spec.find(':') != std::string::npos && overrides.empty())
+    throw Error("model '" + spec + "': nothing after ':' (expected key=value overrides)");
   const ZooPreset* preset = nullptr;
   for (const auto& p : registry().presets)
     if (p.name == name) preset = &p;
@@ -149,16 +152,25 @@ ModelHandle resolve_yaml(const std::string& path, const LoadOptions& options) {
                 ")");
   }
   if (!root.IsMap()) throw Error(path + ": a model file must be a YAML mapping");
+  reject_duplicate_keys(root, path);
   std::string base;
   for (const auto& kv : root) {
     std::string key = kv.first.as<std::string>();
     if (key != "family" && key != "preset" && key != "name" && key != "params")
       throw Error(path + ": unknown key '" + key + "' (expected family or preset, name, params)");
   }
+  // as<std::string>() on a list or map throws a bare yaml-cpp "bad conversion" (exit 1).
+  auto text = [&](const char* key) {
+    const YAML::Node node = root[key];
+    if (!node.IsScalar()) throw Error(path + ": " + key + ": expected a name, not a list or map");
+    return node.Scalar();
+  };
+  if (root["preset"] && root["family"])
+    throw Error(path + ": give 'family:' or 'preset:', not both");
   if (root["preset"])
-    base = root["preset"].as<std::string>();
+    base = text("preset");
   else if (root["family"])
-    base = root["family"].as<std::string>();
+    base = text("family");
   else
     throw Error(path + ": needs 'family:' or 'preset:'");
   ModelHandle handle;
@@ -172,7 +184,7 @@ ModelHandle resolve_yaml(const std::string& path, const LoadOptions& options) {
   } catch (...) {
     rethrow_with_context(path);
   }
-  handle.spec = root["name"] ? root["name"].as<std::string>() : path;
+  handle.spec = root["name"] ? text("name") : path;
   return handle;
 }
 

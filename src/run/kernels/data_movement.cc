@@ -68,7 +68,10 @@ void embedding(const float* ids, int64_t count, const float* table, int64_t voca
                float* y, int threads) {
 #pragma omp parallel for num_threads(threads) schedule(static)
   for (int64_t i = 0; i < count; ++i) {
-    int64_t id = static_cast<int64_t>(std::fabs(ids[i])) % vocab;
+    // Ids wrap modulo the table (random inputs); a non-finite or huge id (from --inputs) would
+    // make the float-to-int conversion undefined and index far outside the table.
+    const float magnitude = std::fabs(ids[i]);
+    int64_t id = magnitude < 9.0e18f ? static_cast<int64_t>(magnitude) % vocab : 0;
     std::memcpy(y + i * dim, table + id * dim, sizeof(float) * dim);
   }
 }

@@ -48,6 +48,9 @@ void gather_axis(const float* x, const Dims& x_dims, int64_t axis, const float* 
           inner = product(x_dims, a + 1, x_dims.size());
   std::vector<int64_t> rows(static_cast<size_t>(index_count));
   for (int64_t j = 0; j < index_count; ++j) {
+    // NaN, inf or a huge index would make the conversion undefined behaviour.
+    if (!(std::fabs(indices[j]) < 9.0e18f))
+      throw Error("gather: index " + std::to_string(indices[j]) + " is not a usable integer");
     int64_t i = static_cast<int64_t>(indices[j]);
     if (i < 0) i += extent;
     if (i < 0 || i >= extent)
