@@ -424,9 +424,14 @@ class PlanBuilder {
       case OpKind::Embedding: {
         const model::Shape& table = g.tensor(in[1]).shape;
         int64_t count = g.tensor(in[0]).elements(), vocab = table[0], dim = table[1];
+        const std::string node_name = n.name;
         step.run = [=] {
-          embedding(plan->data(in[0]), count, plan->data(in[1]), vocab, dim, plan->data(out),
-                    threads);
+          int64_t outside = embedding(plan->data(in[0]), count, plan->data(in[1]), vocab, dim,
+                                      plan->data(out), threads);
+          if (outside > 0)
+            throw Error("node '" + node_name + "': " + std::to_string(outside) + " of " +
+                        std::to_string(count) + " lookup indices are outside [-" +
+                        std::to_string(vocab) + ", " + std::to_string(vocab) + ")");
         };
         break;
       }
@@ -625,7 +630,7 @@ class PlanBuilder {
       for (const Node& n : g.nodes)
         if (n.kind == OpKind::Embedding && n.inputs[0] == t) {
           float vocab = static_cast<float>(g.tensor(n.inputs[1]).shape[0]);
-          for (float& v : values) v = std::floor(std::fabs(v) * vocab);
+          for (float& v : values) v = std::min(std::floor(std::fabs(v) * vocab), vocab - 1);
         }
     }
     std::memcpy(buffer->data, values.data(), values.size() * 4);

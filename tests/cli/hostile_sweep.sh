@@ -414,12 +414,12 @@ spec inputs_list.json '[1, 2]'
 spec inputs_wrong.json '{"inputs": {"nosuch": {"shape": [1], "data": [1]}}}'
 spec inputs_shape.json '{"inputs": {"x": {"shape": [-1, 1e300], "data": []}}}'
 probe run "$small" --inputs "$work/inputs_list.json" -o "$o/out"
-# An id of 1e300 made the embedding's float-to-int conversion undefined (segfault).
+# An id of 1e300 made the embedding's float-to-int conversion undefined (segfault); ids outside
+# the table are now refused (ONNX Gather semantics, as PyTorch's index error).
 spec inputs_huge_id.json '{"inputs": {"input_ids": {"shape": [1, 8], "data": [1,2,3,4,5,6,7,1e300]},
   "position_ids": {"shape": [1, 8], "data": [0,1,2,3,4,5,6,7]},
   "token_type_ids": {"shape": [1, 8], "data": [0,0,0,0,0,0,0,0]}}}'
-"$tessera" run "$small" --repeat 1 --inputs "$work/inputs_huge_id.json" >/dev/null 2>"$work/stderr" ||
-  fail "run with an input id of 1e300: $(head -c 300 "$work/stderr")"
+probe run "$small" --repeat 1 --inputs "$work/inputs_huge_id.json" -o "$o/out"
 probe run "$small" --inputs "$work/inputs_wrong.json" -o "$o/out"
 probe run "$small" --inputs "$work/inputs_shape.json" -o "$o/out"
 probe run "$small" --repeat 1 --save-outputs "$missing/o.json" -o "$o/out"

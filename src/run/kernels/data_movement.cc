@@ -64,16 +64,23 @@ void slice_leading(const float* x, int64_t outer, int64_t in_per_outer, int64_t 
     std::memcpy(y + o * out_per_outer, x + o * in_per_outer, sizeof(float) * out_per_outer);
 }
 
-void embedding(const float* ids, int64_t count, const float* table, int64_t vocab, int64_t dim,
-               float* y, int threads) {
-#pragma omp parallel for num_threads(threads) schedule(static)
+int64_t embedding(const float* ids, int64_t count, const float* table, int64_t vocab,
+                  int64_t dim, float* y, int threads) {
+  int64_t outside = 0;
+#pragma omp parallel for num_threads(threads) schedule(static) reduction(+ : outside)
   for (int64_t i = 0; i < count; ++i) {
-    // Ids wrap modulo the table (random inputs); a non-finite or huge id (from --inputs) would
-    // make the float-to-int conversion undefined and index far outside the table.
-    const float magnitude = std::fabs(ids[i]);
-    int64_t id = magnitude < 9.0e18f ? static_cast<int64_t>(magnitude) % vocab : 0;
+    // Compared as floats first: a non-finite or huge id would make the conversion undefined.
+    const float v = ids[i];
+    if (!(v >= -static_cast<float>(vocab) && v < static_cast<float>(vocab))) {
+      std::memset(y + i * dim, 0, sizeof(float) * dim);
+      ++outside;
+      continue;
+    }
+    int64_t id = static_cast<int64_t>(v);
+    if (id < 0) id += vocab;
     std::memcpy(y + i * dim, table + id * dim, sizeof(float) * dim);
   }
+  return outside;
 }
 
 }  // namespace tessera::run
