@@ -72,8 +72,8 @@ void cast_values(const float* x, float* y, int64_t count, CastTarget target, int
 // Rows of `table` [vocab, dim] picked by ids (stored as floats), with ONNX Gather's range:
 // -vocab <= id < vocab, a negative id counting from the end. Returns how many ids fall outside
 // it (NaN and infinities included); their rows are zero and the caller must refuse the result.
-int64_t embedding(const float* ids, int64_t count, const float* table, int64_t vocab,
-                  int64_t dim, float* y, int threads);
+int64_t embedding(const float* ids, int64_t count, const float* table, int64_t vocab, int64_t dim,
+                  float* y, int threads);
 
 // exp(x) for a block of floats, vectorisable (relative error < 2e-7 on [-87, 88]; 0 below).
 void exp_inplace(float* x, int64_t count);

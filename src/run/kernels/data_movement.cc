@@ -64,8 +64,8 @@ void slice_leading(const float* x, int64_t outer, int64_t in_per_outer, int64_t 
     std::memcpy(y + o * out_per_outer, x + o * in_per_outer, sizeof(float) * out_per_outer);
 }
 
-int64_t embedding(const float* ids, int64_t count, const float* table, int64_t vocab,
-                  int64_t dim, float* y, int threads) {
+int64_t embedding(const float* ids, int64_t count, const float* table, int64_t vocab, int64_t dim,
+                  float* y, int threads) {
   int64_t outside = 0;
 #pragma omp parallel for num_threads(threads) schedule(static) reduction(+ : outside)
   for (int64_t i = 0; i < count; ++i) {
