@@ -24,6 +24,7 @@
 #include <nlohmann/json.hpp>
 
 #include "support/fullsize_fixtures.h"
+#include "support/torch_reference.h"
 #include "tessera/hw/spec_parser.h"
 #include "tessera/model/onnx_import.h"
 #include "tessera/model/zoo.h"
@@ -93,29 +94,7 @@ double run_error(const nlohmann::json& ref, const model::Graph& graph, int threa
   prepare.weights = weights;
   auto backend = run::make_cpu_backend();
   auto plan = backend->prepare(graph, prepare);
-  for (model::TensorId t : graph.inputs) {
-    auto data = ref["inputs"].at(graph.tensor(t).name)["data"].get<std::vector<double>>();
-    EXPECT_EQ(static_cast<int64_t>(data.size()), graph.tensor(t).elements());
-    std::transform(data.begin(), data.end(), plan->data(t),
-                   [](double x) { return static_cast<float>(x); });
-  }
-  backend->execute(*plan);
-  auto names = ref["output_names"].get<std::vector<std::string>>();
-  EXPECT_EQ(graph.outputs.size(), names.size());
-  double worst = 0.0;
-  for (size_t i = 0; i < graph.outputs.size() && i < names.size(); ++i) {
-    auto expect = ref["outputs"][names[i]]["data"].get<std::vector<double>>();
-    const float* got = plan->data(graph.outputs[i]);
-    EXPECT_EQ(static_cast<int64_t>(expect.size()), graph.tensor(graph.outputs[i]).elements());
-    outputs->emplace_back(got, got + expect.size());
-    double max_ref = 0.0, max_diff = 0.0;
-    for (size_t k = 0; k < expect.size(); ++k) {
-      max_ref = std::max(max_ref, std::fabs(expect[k]));
-      max_diff = std::max(max_diff, std::fabs(static_cast<double>(got[k]) - expect[k]));
-    }
-    worst = std::max(worst, max_diff / std::max(max_ref, 1e-30));
-  }
-  return worst;
+  return test_support::run_against_reference(*backend, *plan, graph, ref, graph.name, outputs);
 }
 
 // NAME.onnx on 1 and on 2 threads (bit-identical outputs) with the file's weights; prints and

@@ -4,6 +4,8 @@
 // file's initializers ... for real models"). tests/fixtures/onnx/make_torch.py writes the
 // models and NAME.reference.json; the fixtures are generated at test time (shared cache with
 // the ONNX import tests) and the tests skip when /usr/bin/python3 has no torch.
+#include "support/torch_reference.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -69,34 +71,7 @@ class TorchReference : public ::testing::Test {
         *fused_steps +=
             step.role.find("_block") != std::string::npos || step.role == "attention_core";
     }
-    for (model::TensorId t : graph.inputs) {
-      const auto& input = ref["inputs"].at(graph.tensor(t).name);
-      auto data = input["data"].get<std::vector<double>>();
-      EXPECT_EQ(static_cast<int64_t>(data.size()), graph.tensor(t).elements());
-      std::transform(data.begin(), data.end(), plan->data(t),
-                     [](double x) { return static_cast<float>(x); });
-    }
-    backend->execute(*plan);
-    auto names = ref["output_names"].get<std::vector<std::string>>();
-    EXPECT_EQ(graph.outputs.size(), names.size());
-    double worst = 0.0;
-    for (size_t i = 0; i < graph.outputs.size() && i < names.size(); ++i) {
-      auto expect = ref["outputs"][names[i]]["data"].get<std::vector<double>>();
-      model::TensorId t = graph.outputs[i];
-      EXPECT_EQ(static_cast<int64_t>(expect.size()), graph.tensor(t).elements()) << names[i];
-      const float* got = plan->data(t);
-      if (outputs) outputs->emplace_back(got, got + graph.tensor(t).elements());
-      double max_ref = 0.0, max_diff = 0.0;
-      for (size_t k = 0; k < expect.size(); ++k) {
-        max_ref = std::max(max_ref, std::fabs(expect[k]));
-        max_diff = std::max(max_diff, std::fabs(static_cast<double>(got[k]) - expect[k]));
-      }
-      double error = max_diff / std::max(max_ref, 1e-30);
-      if (error >= 1e-4)
-        std::printf("%s: output '%s' differs by %.3g\n", name.c_str(), names[i].c_str(), error);
-      worst = std::max(worst, error);
-    }
-    return worst;
+    return test_support::run_against_reference(*backend, *plan, graph, ref, name, outputs);
   }
 
   static OptOptions nlp_opt() {  // --opt mp: every NLP-Opt switch except zero skipping
