@@ -111,17 +111,7 @@ Body pool_step(const Graph& g, const Node& n, const OnnxOperands& file, Plan* pl
     p.dilation_w = d.back();
   }
   p.count_include_pad = int_attr(info, "count_include_pad", 0) != 0;
-  std::string auto_pad = string_attr(info, "auto_pad");
-  if (auto_pad == "SAME_UPPER" || auto_pad == "SAME_LOWER") {
-    auto same = [&](int64_t in_size, int64_t out_size, int64_t k, int64_t s, int64_t d, int64_t& lo,
-                    int64_t& hi) {
-      int64_t total = std::max<int64_t>(0, (out_size - 1) * s + (k - 1) * d + 1 - in_size);
-      lo = auto_pad == "SAME_UPPER" ? total / 2 : total - total / 2;
-      hi = total - lo;
-    };
-    same(p.in_h, p.out_h, p.kernel_h, p.stride_h, p.dilation_h, p.pad_top, p.pad_bottom);
-    same(p.in_w, p.out_w, p.kernel_w, p.stride_w, p.dilation_w, p.pad_left, p.pad_right);
-  }
+  // auto_pad SAME_* is resolved into n.pool's pads by the importer (onnx_lower.cc).
   for (int64_t v : {p.kernel_h, p.kernel_w, p.stride_h, p.stride_w, p.dilation_h, p.dilation_w})
     if (v <= 0) refuse(n, "a kernel, stride or dilation of " + std::to_string(v));
   if (n.kind == OpKind::MaxPool) {

@@ -81,4 +81,42 @@ check "resize runs" '"median_s"' 0 run "$dir/resize.onnx" --format json
 check "resize cubic" "node 'up_cubic' (Resize): resize mode 'cubic' is not supported" 2 \
   run "$dir/resize_cubic.onnx"
 
+# auto_pad SAME_UPPER / SAME_LOWER pools (the importer resolves the pads; an odd total pad goes
+# at the end for UPPER, at the start for LOWER), checked against numpy.
+/usr/bin/python3 - "$dir" <<'PY'
+import json, sys
+import numpy as np
+from onnx import TensorProto, helper, save
+out = sys.argv[1]
+x = np.arange(98, dtype=np.float32).reshape(1, 2, 7, 7) * np.float32(0.37) % 5
+nodes = [helper.make_node("MaxPool", ["x"], ["up"], name="max_upper", kernel_shape=[2, 2],
+                          strides=[2, 2], auto_pad="SAME_UPPER"),
+         helper.make_node("AveragePool", ["x"], ["low"], name="avg_lower", kernel_shape=[2, 2],
+                          strides=[2, 2], auto_pad="SAME_LOWER", count_include_pad=0)]
+g = helper.make_graph(nodes, "same_pools",
+                      [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 2, 7, 7])],
+                      [helper.make_tensor_value_info(o, TensorProto.FLOAT, None)
+                       for o in ("up", "low")])
+save(helper.make_model(g, opset_imports=[helper.make_operatorsetid("", 13)]),
+     f"{out}/same_pools.onnx")
+json.dump({"inputs": {"x": {"shape": list(x.shape), "data": x.ravel().tolist()}}},
+          open(f"{out}/same_in.json", "w"))
+def pool(reduce, lo):  # 7 -> 4 with kernel 2, stride 2: one pad row/column, before or after
+    res = np.empty((1, 2, 4, 4), np.float32)
+    for i in range(4):
+        for j in range(4):
+            r0, c0 = max(2 * i - lo, 0), max(2 * j - lo, 0)
+            res[:, :, i, j] = reduce(x[:, :, r0:2 * i - lo + 2, c0:2 * j - lo + 2], axis=(2, 3))
+    return res
+json.dump({"up": pool(np.max, 0).ravel().tolist(), "low": pool(np.mean, 1).ravel().tolist()},
+          open(f"{out}/same_expected.json", "w"))
+PY
+check "auto_pad pools run" '"median_s"' 0 run "$dir/same_pools.onnx" --format json \
+  --inputs "$dir/same_in.json" --save-outputs "$dir/same_out.json"
+/usr/bin/python3 -c 'import json, sys
+import numpy as np
+got, want = json.load(open(sys.argv[1]))["outputs"], json.load(open(sys.argv[2]))
+sys.exit(any(not np.allclose(got[k]["data"], want[k], rtol=1e-6, atol=1e-6) for k in want))' \
+  "$dir/same_out.json" "$dir/same_expected.json" || fail "auto_pad SAME pools differ from numpy"
+
 finish run_cnn_ops

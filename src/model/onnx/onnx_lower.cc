@@ -51,6 +51,16 @@ constexpr Simple kBinary[] = {
     {"Div", OpKind::Div}, {"Pow", OpKind::Pow}, {"Where", OpKind::Where},
 };
 
+// ONNX auto_pad SAME_UPPER / SAME_LOWER along one axis: the pads that turn `in` into `out`
+// (an odd one goes at the end for UPPER, at the start for LOWER). Other values leave lo/hi.
+void same_pads(const std::string& auto_pad, int64_t in, int64_t out, int64_t kernel, int64_t stride,
+               int64_t dilation, int64_t& lo, int64_t& hi) {
+  if (auto_pad != "SAME_UPPER" && auto_pad != "SAME_LOWER") return;
+  int64_t total = std::max<int64_t>(0, (out - 1) * stride + (kernel - 1) * dilation + 1 - in);
+  lo = auto_pad == "SAME_UPPER" ? total / 2 : total - total / 2;
+  hi = total - lo;
+}
+
 class Lowerer {
  public:
   Lowerer(const onnx::GraphProto& graph, const GraphView& view, const Fusions& fusions,
@@ -488,18 +498,12 @@ class Lowerer {
                    std::to_string(c.groups) + " expects " +
                    std::to_string(transposed ? w[0] : in_per_group * c.groups));
     if (!transposed) {
-      std::string auto_pad = attr_string(n, "auto_pad");
-      if (auto_pad == "SAME_UPPER" || auto_pad == "SAME_LOWER") {
-        auto same = [&](int64_t in, int64_t out, int64_t k, int64_t s, int64_t d, int64_t& lo,
-                        int64_t& hi) {
-          int64_t total = std::max<int64_t>(0, (out - 1) * s + (k - 1) * d + 1 - in);
-          lo = auto_pad == "SAME_UPPER" ? total / 2 : total - total / 2;
-          hi = total - lo;
-        };
-        size_t last = x.size() - 1;
-        if (!one_d) same(x[2], y[2], w[2], c.stride_h, c.dilation_h, c.pad_top, c.pad_bottom);
-        same(x[last], y[last], w[last], c.stride_w, c.dilation_w, c.pad_left, c.pad_right);
-      }
+      const std::string auto_pad = attr_string(n, "auto_pad");
+      size_t last = x.size() - 1;
+      if (!one_d)
+        same_pads(auto_pad, x[2], y[2], w[2], c.stride_h, c.dilation_h, c.pad_top, c.pad_bottom);
+      same_pads(auto_pad, x[last], y[last], w[last], c.stride_w, c.dilation_w, c.pad_left,
+                c.pad_right);
     }
     for (int i = 0; i < n.input_size(); ++i) {
       const std::string& in = n.input(i);
@@ -512,7 +516,7 @@ class Lowerer {
   void emit_pool(const onnx::NodeProto& n) {
     const Shape& x = dims(n.input(0));
     auto kernel = attr_ints(n, "kernel_shape"), strides = attr_ints(n, "strides"),
-         pads = attr_ints(n, "pads");
+         pads = attr_ints(n, "pads"), dil = attr_ints(n, "dilations");
     bool one_d = is_1d(x) && kernel.size() == 1;
     if (!one_d && (x.size() != 4 || kernel.size() != 2)) return unsupported(n, "not 1-D or 2-D");
     Node g = make(n.op_type() == "MaxPool" ? OpKind::MaxPool : OpKind::AvgPool, n.op_type());
@@ -526,6 +530,16 @@ class Lowerer {
       if (strides.size() == 2) p.stride_h = strides[0], p.stride_w = strides[1];
       if (pads.size() == 4)
         p.pad_top = pads[0], p.pad_left = pads[1], p.pad_bottom = pads[2], p.pad_right = pads[3];
+    }
+    if (known(n.output(0))) {  // auto_pad resolved here, so every consumer sees the pads
+      const std::string auto_pad = attr_string(n, "auto_pad");
+      const Shape& y = dims(n.output(0));
+      size_t last = x.size() - 1;
+      if (!one_d)
+        same_pads(auto_pad, x[2], y[2], p.kernel_h, p.stride_h, dil.size() == 2 ? dil[0] : 1,
+                  p.pad_top, p.pad_bottom);
+      same_pads(auto_pad, x[last], y[last], p.kernel_w, p.stride_w, dil.empty() ? 1 : dil.back(),
+                p.pad_left, p.pad_right);
     }
     g.inputs = {spatial_input(n.input(0), one_d)};
     add_spatial(std::move(g), n.output(0), one_d);
