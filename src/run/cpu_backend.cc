@@ -122,7 +122,7 @@ class PlanBuilder {
     plan_.weights_ = o_.weights ? o_.weights : std::make_shared<WeightStore>(o_.seed);
     plan_.stats_.threads = plan_.threads_;
     plan_.tensor_data_.assign(g.tensors.size(), nullptr);
-    operands_ = std::make_unique<OnnxOperands>(g, plan_.weights_->onnx_file());
+    operands_ = std::make_unique<OnnxOperands>(g, plan_.weights_->onnx_source());
     choose_blocks();
     for (size_t i = 0; i < g.nodes.size(); ++i)
       if (!covered_.count(static_cast<NodeId>(i)) && !node_supported(g.nodes[i]) &&
@@ -608,11 +608,14 @@ class PlanBuilder {
       const bool from_onnx = config != g.config.end() && config->second == "onnx";
       for (const Node& n : g.nodes)
         if ((n.kind == OpKind::Embedding || (from_onnx && n.kind == OpKind::Where)) &&
-            !n.inputs.empty() && n.inputs[0] == t)
+            !n.inputs.empty() && n.inputs[0] == t) {
+          std::string why = operands_->too_large_reason(tensor.name);
           throw Error("model '" + g.name + "': the " +
                       (n.kind == OpKind::Where ? "condition '" : "indices '") + tensor.name +
                       "' of '" + n.name +
-                      "' come from ops or data the cpu backend cannot evaluate");
+                      (why.empty() ? "' come from ops or data the cpu backend cannot evaluate"
+                                   : "' cannot be computed: " + why));
+        }
       // Constants (masks, scale factors) are 1: neutral for a mask added before a softmax
       // and for a multiply/divide; their real values are not part of the graph IR. The zoo's
       // causal mask ([.., L, L], named so) is the one exception: 0 on and below the

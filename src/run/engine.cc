@@ -8,10 +8,12 @@
 #include <cmath>
 #include <cstring>
 #include <ctime>
+#include <filesystem>
 #include <map>
 
 #include "run/onnx_statics.h"
 #include "tessera/core/error.h"
+#include "tessera/model/onnx_front.h"
 #include "tessera/model/zoo.h"
 
 namespace tessera::run {
@@ -178,7 +180,12 @@ RunResult run_graph(const model::Graph& graph, const RunOptions& options,
     std::vector<std::string> names;
     auto source = graph.config.find("source");
     if (source != graph.config.end() && source->second == "onnx") {
-      names = onnx_output_names(graph.name);
+      // The weights' read of the file when it is this model's (no second read of the file).
+      const auto& file = prepare.weights->onnx_source();
+      std::error_code ec;
+      names = file && std::filesystem::equivalent(file->path, graph.name, ec)
+                  ? onnx_output_names(*file)
+                  : onnx_output_names(model::read_onnx(graph.name));
       if (names.size() != graph.outputs.size()) names.clear();
     }
     for (size_t i = 0; i < graph.outputs.size(); ++i) {

@@ -6,6 +6,7 @@
 
 #include "run/blocks.h"
 #include "tessera/core/error.h"
+#include "tessera/model/onnx_front.h"
 
 namespace tessera::run {
 
@@ -14,16 +15,22 @@ using model::Node;
 using model::OpKind;
 using model::TensorId;
 
-OnnxOperands::OnnxOperands(const model::Graph& graph, const std::string& onnx_file)
+OnnxOperands::OnnxOperands(const model::Graph& graph,
+                           const std::shared_ptr<const model::OnnxFile>& onnx_file)
     : graph_(graph) {
   auto source = graph.config.find("source");
   std::error_code ec;
-  if (onnx_file.empty() || source == graph.config.end() || source->second != "onnx" ||
-      !std::filesystem::equivalent(onnx_file, graph.name, ec))
+  if (!onnx_file || source == graph.config.end() || source->second != "onnx" ||
+      !std::filesystem::equivalent(onnx_file->path, graph.name, ec))
     return;
-  onnx_holder_ = read_onnx_statics(onnx_file, graph);
+  onnx_holder_ = read_onnx_statics(*onnx_file, graph);
   onnx_ = onnx_holder_.get();
-  statics_ = onnx_->evaluate(graph);
+  statics_ = onnx_->evaluate(graph, &too_large_);
+}
+
+std::string OnnxOperands::too_large_reason(const std::string& value) const {
+  auto it = too_large_.find(value);
+  return it == too_large_.end() ? "" : it->second;
 }
 
 bool OnnxOperands::is_tanh_gelu(const Node& n) const {

@@ -20,7 +20,9 @@ namespace tessera::run {
 
 class OnnxOperands {
  public:
-  OnnxOperands(const model::Graph& graph, const std::string& onnx_file);
+  // `onnx_file`: the weights' read of an ONNX file (may be null); used when it is the file
+  // `graph` was imported from.
+  OnnxOperands(const model::Graph& graph, const std::shared_ptr<const model::OnnxFile>& onnx_file);
   bool active() const { return onnx_ != nullptr; }
 
   // A GELU the importer fused from the tanh form (GPT-2, approximate="tanh").
@@ -55,13 +57,16 @@ class OnnxOperands {
   // Values of input `input` of a file node when static (constants, folded shape values).
   const StaticValue* static_input(const OnnxNodeInfo& info, size_t input) const;
   const StaticValue* static_named(const std::string& value) const;
+  // Why a value is not static because of its size (a line), or empty.
+  std::string too_large_reason(const std::string& value) const;
   std::optional<double> float_attr(const OnnxNodeInfo& info, const std::string& name) const;
 
  private:
   const model::Graph& graph_;
   std::shared_ptr<const OnnxStatics> onnx_holder_;
   const OnnxStatics* onnx_ = nullptr;
-  std::map<std::string, StaticValue> statics_;  // every static value, by ONNX value name
+  std::map<std::string, StaticValue> statics_;    // every static value, by ONNX value name
+  std::map<std::string, std::string> too_large_;  // values refused for their size: why
 };
 
 }  // namespace tessera::run

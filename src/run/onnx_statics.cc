@@ -1,13 +1,18 @@
 // Evaluates the static part of an ONNX graph (see onnx_statics.h). Values are small (shape
-// vectors, masks of [seq, seq]); doubles hold every integer an exporter writes exactly.
+// vectors, masks of [seq, seq]); doubles hold every integer an exporter writes exactly. Large
+// integer buffers (a [1, 1, 4096, 4096] tril mask) stay packed and are read through views: the
+// Slice that cuts them to the sequence reads only the elements it keeps.
 #include "run/onnx_statics.h"
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <optional>
 
 namespace tessera::run {
 namespace {
+
+constexpr int64_t kMaxElements = kMaxStaticElements;
 
 int64_t count_of(const std::vector<int64_t>& dims) {
   int64_t n = 1;
@@ -54,15 +59,49 @@ bool integer_type(int64_t onnx_type) {
   return onnx_type != 1 && onnx_type != 10 && onnx_type != 11 && onnx_type != 16;
 }
 
+// Values of a packed constant as doubles (an op other than a view reads every element).
+StaticValue unpacked(const StaticValue& v) {
+  StaticValue out;
+  out.dims = v.dims;
+  out.integer = v.integer;
+  out.data.resize(static_cast<size_t>(v.elements()));
+  for (int64_t i = 0; i < v.elements(); ++i) out.data[static_cast<size_t>(i)] = v.at(i);
+  return out;
+}
+
+std::string too_large_line(const std::string& value, const std::string& what, int64_t count) {
+  return "'" + value + "' (" + what + ", " + std::to_string(count) +
+         " elements) is over the limit of " + std::to_string(kMaxElements) +
+         " elements for values computed at load time";
+}
+
 class Evaluator {
  public:
   Evaluator(std::map<std::string, StaticValue>& values, const model::Graph& graph,
-            const std::map<std::string, std::vector<int64_t>>& shapes)
-      : values_(values), shapes_(shapes) {
+            const std::map<std::string, std::vector<int64_t>>& shapes,
+            std::map<std::string, std::string>& too_large)
+      : values_(values), shapes_(shapes), too_large_(too_large) {
     for (const model::Tensor& t : graph.tensors) shapes_.emplace(t.name, t.shape);
   }
 
   std::optional<StaticValue> eval(const OnnxNodeInfo& n) {
+    std::optional<StaticValue> v = eval_op(n);
+    if (v && !v->packed && v->elements() > kMaxElements && !n.outputs.empty()) {
+      too_large_[n.outputs[0]] = too_large_line(n.outputs[0], n.op_type, v->elements());
+      return std::nullopt;
+    }
+    return v;
+  }
+
+ private:
+  // Refuses (and says why) an op whose result would exceed the limit.
+  std::optional<StaticValue> refuse(const OnnxNodeInfo& n, int64_t count) {
+    if (!n.outputs.empty())
+      too_large_[n.outputs[0]] = too_large_line(n.outputs[0], n.op_type, count);
+    return std::nullopt;
+  }
+
+  std::optional<StaticValue> eval_op(const OnnxNodeInfo& n) {
     const std::string& op = n.op_type;
     if (op == "Constant") {
       if (!n.tensors.empty()) return n.tensors.begin()->second;
@@ -94,6 +133,18 @@ class Evaluator {
       in.push_back(&it->second);
     }
     if (in.empty() || !in[0]) return std::nullopt;
+    // Views read a packed constant in place; every other op gets its values as doubles, which
+    // is refused above the limit (the op's result would be as large).
+    const bool view = op == "Identity" || op == "Unsqueeze" || op == "Squeeze" || op == "Reshape" ||
+                      op == "Flatten" || op == "Slice" || op == "Gather";
+    std::vector<StaticValue> unpacked_inputs;
+    unpacked_inputs.reserve(in.size());
+    for (size_t i = 0; i < in.size(); ++i) {
+      if (!in[i] || !in[i]->packed || (view && i == 0)) continue;
+      if (in[i]->elements() > kMaxElements) return refuse(n, in[i]->elements());
+      unpacked_inputs.push_back(unpacked(*in[i]));
+      in[i] = &unpacked_inputs.back();
+    }
     const StaticValue& a = *in[0];
     if (op == "Identity") return a;
     if (op == "Cast") {
@@ -111,15 +162,15 @@ class Evaluator {
     if (op == "Unsqueeze" || op == "Squeeze" || op == "Reshape" || op == "Flatten") {
       return reshaped(n, in, a);
     }
-    if (in.size() >= 2 && in[1] && is_binary(op)) return binary(op, a, *in[1]);
-    if (op == "Where" && in.size() == 3 && in[1] && in[2]) return where(a, *in[1], *in[2]);
+    if (in.size() >= 2 && in[1] && is_binary(op)) return binary(n, a, *in[1]);
+    if (op == "Where" && in.size() == 3 && in[1] && in[2]) return where(n, a, *in[1], *in[2]);
     // Hugging Face BertModel expands its token_type_ids buffer to the input's batch before the
     // token-type embedding lookup: the lookup's indices are this Expand's output.
     if (op == "Expand" && in.size() == 2 && in[1]) {
       StaticValue v;
       v.integer = a.integer;
       v.dims = broadcast_dims(a.dims, as_ints(*in[1]));
-      if (count_of(v.dims) > kMaxElements) return std::nullopt;
+      if (count_of(v.dims) > kMaxElements) return refuse(n, count_of(v.dims));
       for (int64_t i = 0; i < count_of(v.dims); ++i)
         v.data.push_back(a.data.at(static_cast<size_t>(broadcast_offset(i, v.dims, a.dims))));
       return v;
@@ -134,7 +185,7 @@ class Evaluator {
         fill = n.tensors.begin()->second.data[0];
         v.integer = n.tensors.begin()->second.integer;
       }
-      if (count_of(v.dims) > kMaxElements) return std::nullopt;
+      if (count_of(v.dims) > kMaxElements) return refuse(n, count_of(v.dims));
       v.data.assign(static_cast<size_t>(count_of(v.dims)), fill);
       return v;
     }
@@ -145,7 +196,7 @@ class Evaluator {
       if (delta == 0) return std::nullopt;
       for (double x = start; delta > 0 ? x < limit : x > limit; x += delta) {
         v.data.push_back(x);
-        if (static_cast<int64_t>(v.data.size()) > kMaxElements) return std::nullopt;
+        if (static_cast<int64_t>(v.data.size()) > kMaxElements) return refuse(n, kMaxElements + 1);
       }
       v.dims = {static_cast<int64_t>(v.data.size())};
       return v;
@@ -158,11 +209,12 @@ class Evaluator {
         int64_t i = static_cast<int64_t>(idx);
         if (i < 0) i += a.dims[0];
         if (i < 0 || i >= a.dims[0]) return std::nullopt;
-        v.data.push_back(a.data[static_cast<size_t>(i)]);
+        v.data.push_back(a.at(i));
       }
       return v;
     }
-    if (op == "Slice" && in.size() >= 3 && in[1] && in[2]) return slice(a, in);
+    if (op == "Slice" && in.size() >= 3 && in[1] && in[2]) return slice(n, a, in);
+    if (a.packed) return std::nullopt;  // a view this evaluator does not take packed
     if (op == "Transpose") return transposed(n, a);
     if (op == "Concat" && a.dims.size() <= 1) {
       StaticValue v;
@@ -175,12 +227,10 @@ class Evaluator {
     return std::nullopt;
   }
 
- private:
-  static constexpr int64_t kMaxElements = 1 << 22;
-
-  // Opset-10+ Slice over any rank (a tril buffer cut to the bound sequence length).
-  static std::optional<StaticValue> slice(const StaticValue& a,
-                                          const std::vector<const StaticValue*>& in) {
+  // Opset-10+ Slice over any rank (a tril buffer cut to the bound sequence length): reads only
+  // the elements it keeps, so a packed 16 Mi-element buffer costs [seq, seq] doubles.
+  std::optional<StaticValue> slice(const OnnxNodeInfo& n, const StaticValue& a,
+                                   const std::vector<const StaticValue*>& in) {
     const size_t rank = a.dims.size();
     std::vector<int64_t> start(rank, 0), step(rank, 1), ext = a.dims;
     const StaticValue* axes = in.size() > 3 ? in[3] : nullptr;
@@ -207,6 +257,8 @@ class Evaluator {
     StaticValue v;
     v.integer = a.integer;
     v.dims = ext;
+    if (count_of(ext) > kMaxElements) return refuse(n, count_of(ext));
+    v.data.reserve(static_cast<size_t>(count_of(ext)));
     for (int64_t i = 0; i < count_of(ext); ++i) {
       int64_t rest = i, offset = 0, stride = 1;
       for (size_t ax = rank; ax-- > 0;) {
@@ -214,7 +266,7 @@ class Evaluator {
         rest /= ext[ax];
         stride *= a.dims[ax];
       }
-      v.data.push_back(a.data.at(static_cast<size_t>(offset)));
+      v.data.push_back(a.at(offset));
     }
     return v;
   }
@@ -267,14 +319,15 @@ class Evaluator {
       if (op == k) return true;
     return false;
   }
-  static std::optional<StaticValue> binary(const std::string& op, const StaticValue& a,
-                                           const StaticValue& b) {
+  std::optional<StaticValue> binary(const OnnxNodeInfo& n, const StaticValue& a,
+                                    const StaticValue& b) {
+    const std::string& op = n.op_type;
     StaticValue v;
     v.dims = broadcast_dims(a.dims, b.dims);
     bool compare = op == "Equal" || op == "Less" || op == "Greater" || op == "And" || op == "Or";
     v.integer = compare || (a.integer && b.integer);
     int64_t count = count_of(v.dims);
-    if (count > kMaxElements) return std::nullopt;
+    if (count > kMaxElements) return refuse(n, count);
     for (int64_t i = 0; i < count; ++i) {
       double x = a.data.at(static_cast<size_t>(broadcast_offset(i, v.dims, a.dims)));
       double y = b.data.at(static_cast<size_t>(broadcast_offset(i, v.dims, b.dims)));
@@ -297,13 +350,13 @@ class Evaluator {
     }
     return v;
   }
-  static std::optional<StaticValue> where(const StaticValue& c, const StaticValue& x,
-                                          const StaticValue& y) {
+  std::optional<StaticValue> where(const OnnxNodeInfo& n, const StaticValue& c,
+                                   const StaticValue& x, const StaticValue& y) {
     StaticValue v;
     v.dims = broadcast_dims(broadcast_dims(c.dims, x.dims), y.dims);
     v.integer = x.integer && y.integer;
     int64_t count = count_of(v.dims);
-    if (count > kMaxElements) return std::nullopt;
+    if (count > kMaxElements) return refuse(n, count);
     for (int64_t i = 0; i < count; ++i)
       v.data.push_back(c.data.at(static_cast<size_t>(broadcast_offset(i, v.dims, c.dims))) != 0
                            ? x.data.at(static_cast<size_t>(broadcast_offset(i, v.dims, x.dims)))
@@ -363,31 +416,80 @@ class Evaluator {
 
   std::map<std::string, StaticValue>& values_;
   std::map<std::string, std::vector<int64_t>> shapes_;
+  std::map<std::string, std::string>& too_large_;
 };
 
 }  // namespace
 
 OnnxStatics::OnnxStatics(std::vector<std::pair<std::string, OnnxNodeInfo>> nodes,
                          std::map<std::string, StaticValue> constants,
-                         std::map<std::string, std::vector<int64_t>> shapes)
-    : nodes_(std::move(nodes)), constants_(std::move(constants)), shapes_(std::move(shapes)) {
+                         std::map<std::string, std::vector<int64_t>> shapes,
+                         std::map<std::string, std::string> too_large)
+    : nodes_(std::move(nodes)),
+      constants_(std::move(constants)),
+      shapes_(std::move(shapes)),
+      too_large_(std::move(too_large)) {
   for (size_t i = 0; i < nodes_.size(); ++i) {
     index_[nodes_[i].first] = i;
     for (const std::string& out : nodes_[i].second.outputs) producer_[out] = i;
   }
 }
 
-std::map<std::string, StaticValue> OnnxStatics::evaluate(const model::Graph& graph) const {
+std::map<std::string, StaticValue> OnnxStatics::evaluate(
+    const model::Graph& graph, std::map<std::string, std::string>* too_large) const {
   std::map<std::string, StaticValue> values = constants_;
-  Evaluator evaluator(values, graph, shapes_);
+  std::map<std::string, std::string> refused = too_large_;
+  Evaluator evaluator(values, graph, shapes_, refused);
   for (const auto& entry : nodes_) {
     const OnnxNodeInfo& node = entry.second;
     if (node.inputs.empty() && node.op_type != "Constant") continue;
     std::optional<StaticValue> v = evaluator.eval(node);
-    if (!v) continue;
+    if (!v) {
+      // What depends on a refused value is refused for the same reason.
+      for (const std::string& in : node.inputs)
+        if (auto it = refused.find(in); it != refused.end() && !values.count(in)) {
+          for (const std::string& out : node.outputs) refused.emplace(out, it->second);
+          break;
+        }
+      continue;
+    }
     if (!node.outputs.empty()) values[node.outputs[0]] = std::move(*v);
   }
+  // Packed values are the large constants themselves (and reshapes of them): no consumer reads
+  // them whole, and every consumer reads `data`.
+  for (auto it = values.begin(); it != values.end();)
+    it = it->second.packed ? values.erase(it) : std::next(it);
+  if (too_large) *too_large = std::move(refused);
   return values;
+}
+
+double PackedInts::at(int64_t i) const {
+  const char* p = bytes.data() + i * element_bytes;
+  switch (element_bytes) {
+    case 1:
+      return is_unsigned ? static_cast<double>(static_cast<uint8_t>(*p))
+                         : static_cast<double>(static_cast<int8_t>(*p));
+    case 2: {
+      int16_t x;
+      std::memcpy(&x, p, 2);
+      return x;
+    }
+    case 4: {
+      int32_t x;
+      std::memcpy(&x, p, 4);
+      return x;
+    }
+    default: {
+      int64_t x;
+      std::memcpy(&x, p, 8);
+      return static_cast<double>(x);
+    }
+  }
+}
+
+int64_t StaticValue::elements() const {
+  return packed ? static_cast<int64_t>(packed->bytes.size()) / packed->element_bytes
+                : static_cast<int64_t>(data.size());
 }
 
 const OnnxNodeInfo* OnnxStatics::node(const std::string& name) const {

@@ -1,9 +1,11 @@
 // Weights from an ONNX file's initializers (issue #7): the imported graph keeps initializer
 // names for its weight tensors, so `tessera run model.onnx` runs with the file's own values, and
 // a zoo model runs with `--weights file.onnx` whose initializers carry the zoo's tensor names.
-// Parsed with the ONNX protobuf classes (libonnx_proto, as src/model/onnx does); FLOAT tensors
-// from float_data, raw_data or external data. Other dtypes are remembered so that a model weight
-// bound to one is a clear error rather than a silent random fill.
+// The file is read once (model::read_onnx: the graph's structure, with the place of every large
+// payload); FLOAT tensors come from float_data, raw_data, a payload read in place or external
+// data. Other dtypes are remembered so that a model weight bound to one is a clear error rather
+// than a silent random fill. The same read gives the engine the output names and the static
+// operands (integer/bool buffers such as a [4096, 4096] causal mask, read packed).
 #include <onnx/onnx_pb.h>
 
 #include <cstring>
@@ -19,35 +21,131 @@
 namespace tessera::run {
 namespace {
 
+// Integer constants read from the file are held up to this size (the file itself is < 2 GB).
+constexpr int64_t kMaxPackedBytes = int64_t{1} << 30;
+
 std::string dtype_name(int32_t type) {
   if (onnx::TensorProto_DataType_IsValid(type))
     return onnx::TensorProto_DataType_Name(static_cast<onnx::TensorProto_DataType>(type));
   return "type " + std::to_string(type);
 }
 
-std::vector<float> external_floats(const onnx::TensorProto& t, uint64_t count,
-                                   const std::string& path) {
-  std::string location;
-  uint64_t offset = 0, length = count * 4;
-  for (const auto& entry : t.external_data()) {
-    if (entry.key() == "location") location = entry.value();
-    if (entry.key() == "offset") offset = std::stoull(entry.value());
-    if (entry.key() == "length") length = std::stoull(entry.value());
+// Where an initializer's data lies outside the proto: the .onnx file itself (a payload the
+// reader skipped) or an external data file.
+struct DataRange {
+  std::string file;
+  int64_t offset = 0, bytes = 0;
+  bool values_as_bytes = true;
+};
+
+std::optional<DataRange> data_range(const onnx::TensorProto& t, const model::OnnxFile& file,
+                                    int64_t expected_bytes) {
+  if (t.data_location() == onnx::TensorProto::EXTERNAL) {
+    DataRange r;
+    std::string location;
+    r.bytes = expected_bytes;
+    for (const auto& entry : t.external_data()) {
+      if (entry.key() == "location") location = entry.value();
+      if (entry.key() == "offset") r.offset = std::stoll(entry.value());
+      if (entry.key() == "length") r.bytes = std::stoll(entry.value());
+    }
+    r.file = (std::filesystem::path(file.path).parent_path() / location).string();
+    if (location.empty())
+      throw Error("weights: '" + file.path + "': initializer '" + t.name() +
+                  "' points at external data '" + location + "' which cannot be opened");
+    return r;
   }
-  std::filesystem::path file = std::filesystem::path(path).parent_path() / location;
-  std::ifstream in(file, std::ios::binary);
-  if (location.empty() || !in)
-    throw Error("weights: '" + path + "': initializer '" + t.name() +
-                "' points at external data '" + location + "' which cannot be opened");
-  if (length != count * 4)
-    throw Error("weights: '" + path + "': initializer '" + t.name() + "' has " +
-                std::to_string(length) + " bytes of external data for " + std::to_string(count) +
-                " floats");
-  std::vector<float> values(count);
-  in.seekg(static_cast<std::streamoff>(offset));
-  if (!in.read(reinterpret_cast<char*>(values.data()), static_cast<std::streamsize>(length)))
-    throw Error("weights: '" + path + "': external data of '" + t.name() + "' is too short");
-  return values;
+  auto it = file.payloads.find(t.name());
+  if (it == file.payloads.end()) return std::nullopt;
+  return DataRange{file.path, it->second.offset, it->second.bytes, it->second.values_as_bytes};
+}
+
+void read_range(const DataRange& r, const std::string& name, char* dest) {
+  std::ifstream in(r.file, std::ios::binary);
+  if (!in)
+    throw Error("weights: initializer '" + name + "': cannot open its data file '" + r.file + "'");
+  in.seekg(static_cast<std::streamoff>(r.offset));
+  if (!in.read(dest, static_cast<std::streamsize>(r.bytes)))
+    throw Error("weights: initializer '" + name + "': data in '" + r.file + "' is too short");
+}
+
+int64_t element_count(const onnx::TensorProto& t, const std::string& path) {
+  int64_t count = 1;
+  for (int64_t d : t.dims()) {
+    if (d < 0)
+      throw Error("weights: '" + path + "': initializer '" + t.name() + "' has a negative dim");
+    count *= d;  // the reader checked the product
+  }
+  return count;
+}
+
+// Bytes per element of the integer dtypes whose values the engine evaluates; 0 for others.
+int integer_bytes(int32_t type) {
+  using T = onnx::TensorProto;
+  switch (type) {
+    case T::BOOL:
+    case T::INT8:
+    case T::UINT8:
+      return 1;
+    case T::INT16:
+      return 2;
+    case T::INT32:
+      return 4;
+    case T::INT64:
+      return 8;
+    default:
+      return 0;
+  }
+}
+
+// An integer/bool initializer whose data lies outside the proto, read compactly: as doubles up
+// to kMaxStaticElements, packed above. Exporters write raw_data; varint int32_data/int64_data
+// are decoded to int64. Null (with a line in `too_large`) past kMaxPackedBytes.
+std::optional<StaticValue> file_constant(const onnx::TensorProto& t, const DataRange& r,
+                                         int64_t count,
+                                         std::map<std::string, std::string>& too_large) {
+  int bytes_per = integer_bytes(t.data_type());
+  if (bytes_per == 0) return std::nullopt;
+  if (r.bytes > kMaxPackedBytes) {
+    too_large[t.name()] = "initializer '" + t.name() + "' (" + std::to_string(count) +
+                          " elements, " + std::to_string(r.bytes) +
+                          " bytes) is over the 1 GiB limit for constants read at load time";
+    return std::nullopt;
+  }
+  auto packed = std::make_shared<PackedInts>();
+  packed->bytes.resize(static_cast<size_t>(r.bytes));
+  read_range(r, t.name(), packed->bytes.data());
+  packed->element_bytes = bytes_per;
+  packed->is_unsigned =
+      t.data_type() == onnx::TensorProto::UINT8 || t.data_type() == onnx::TensorProto::BOOL;
+  if (!r.values_as_bytes) {  // varints, sign-extended to 64 bits
+    std::string decoded;
+    uint64_t x = 0;
+    int shift = 0;
+    for (char c : packed->bytes) {
+      x |= static_cast<uint64_t>(static_cast<uint8_t>(c) & 0x7f) << shift;
+      shift += 7;
+      if ((static_cast<uint8_t>(c) & 0x80) == 0 || shift >= 64) {
+        decoded.append(reinterpret_cast<const char*>(&x), 8);
+        x = 0, shift = 0;
+      }
+    }
+    packed->bytes = std::move(decoded);
+    packed->element_bytes = 8;
+    packed->is_unsigned = false;
+  }
+  if (static_cast<int64_t>(packed->bytes.size()) != count * packed->element_bytes)
+    throw Error("initializer '" + t.name() + "' has " + std::to_string(packed->bytes.size()) +
+                " bytes of data for " + std::to_string(count) + " elements");
+  StaticValue v;
+  v.dims.assign(t.dims().begin(), t.dims().end());
+  v.integer = true;
+  v.packed = std::move(packed);
+  if (count > kMaxStaticElements) return v;
+  v.data.resize(static_cast<size_t>(count));
+  for (int64_t i = 0; i < count; ++i) v.data[static_cast<size_t>(i)] = v.at(i);
+  v.packed.reset();
+  return v;
 }
 
 // Values of a small tensor of any numeric dtype, as doubles (integers are exact below 2^53).
@@ -56,7 +154,7 @@ std::optional<StaticValue> static_value(const onnx::TensorProto& t) {
   v.dims.assign(t.dims().begin(), t.dims().end());
   int64_t count = 1;
   for (int64_t d : v.dims) count *= d;
-  if (count < 0 || count > (1 << 22) || t.data_location() == onnx::TensorProto::EXTERNAL)
+  if (count < 0 || count > kMaxStaticElements || t.data_location() == onnx::TensorProto::EXTERNAL)
     return std::nullopt;
   using T = onnx::TensorProto;
   v.integer = t.data_type() != T::FLOAT && t.data_type() != T::DOUBLE;
@@ -108,39 +206,55 @@ std::optional<StaticValue> static_value(const onnx::TensorProto& t) {
   return v;
 }
 
+// The reader's one-line error without its leading "PATH: ".
+std::string reader_reason(const std::string& what, const std::string& path) {
+  return what.rfind(path + ": ", 0) == 0 ? what.substr(path.size() + 2) : what;
+}
+
 }  // namespace
 
 void WeightStore::load_onnx(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error("weights: cannot open '" + path + "'");
-  onnx::ModelProto model;
-  if (!model.ParseFromIstream(&in) || !model.has_graph())
-    throw Error("weights: '" + path + "' is not a readable ONNX model");
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec))
+    throw Error("weights: cannot open '" + path + "'");
+  std::shared_ptr<const model::OnnxFile> file;
+  try {
+    file = std::make_shared<const model::OnnxFile>(model::read_onnx(path));
+  } catch (const Error& e) {
+    throw Error("weights: '" + path + "' is not a readable ONNX model (" +
+                reader_reason(e.what(), path) + ")");
+  }
+  load_onnx(std::move(file));
+}
+
+void WeightStore::load_onnx(std::shared_ptr<const model::OnnxFile> file) {
+  const std::string& path = file->path;
   strict_file_ = path;
-  for (const onnx::TensorProto& t : model.graph().initializer()) {
+  for (const onnx::TensorProto& t : file->proto.graph().initializer()) {
     std::vector<int64_t> shape(t.dims().begin(), t.dims().end());
-    uint64_t count = 1;
-    for (int64_t d : shape) {
-      if (d < 0)
-        throw Error("weights: '" + path + "': initializer '" + t.name() + "' has a negative dim");
-      count *= static_cast<uint64_t>(d);
-    }
+    const int64_t count = element_count(t, path);
     if (t.data_type() != onnx::TensorProto::FLOAT) {
       unusable_[t.name()] = dtype_name(t.data_type());
       continue;
     }
     std::vector<float> values;
-    if (t.data_location() == onnx::TensorProto::EXTERNAL) {
-      values = external_floats(t, count, path);
+    if (std::optional<DataRange> r = data_range(t, *file, count * 4)) {
+      // A payload read in place: straight into the weight's own buffer.
+      if (!r->values_as_bytes || r->bytes != count * 4)
+        throw Error("weights: '" + path + "': initializer '" + t.name() + "' has " +
+                    std::to_string(r->bytes) + " bytes of data for " + std::to_string(count) +
+                    " floats");
+      values.resize(static_cast<size_t>(count));
+      read_range(*r, t.name(), reinterpret_cast<char*>(values.data()));
     } else if (t.has_raw_data()) {
-      if (t.raw_data().size() != count * 4)
+      if (t.raw_data().size() != static_cast<size_t>(count) * 4)
         throw Error("weights: '" + path + "': initializer '" + t.name() + "' has " +
                     std::to_string(t.raw_data().size()) + " bytes of data for " +
                     std::to_string(count) + " floats");
-      values.resize(count);
-      std::memcpy(values.data(), t.raw_data().data(), count * 4);  // little-endian host
+      values.resize(static_cast<size_t>(count));
+      std::memcpy(values.data(), t.raw_data().data(), values.size() * 4);  // little-endian host
     } else {
-      if (static_cast<uint64_t>(t.float_data_size()) != count)
+      if (t.float_data_size() != count)
         throw Error("weights: '" + path + "': initializer '" + t.name() + "' has " +
                     std::to_string(t.float_data_size()) + " values for shape of " +
                     std::to_string(count));
@@ -151,25 +265,22 @@ void WeightStore::load_onnx(const std::string& path) {
   }
   // Exporters de-duplicate equal initializers with Identity nodes; the importer keeps the
   // Identity output as its own weight, so give it the source's values.
-  for (const onnx::NodeProto& n : model.graph().node())
+  for (const onnx::NodeProto& n : file->proto.graph().node())
     if (n.op_type() == "Identity" && n.input_size() == 1 && n.output_size() == 1 &&
         loaded_.count(n.input(0)) && !loaded_.count(n.output(0))) {
       values_[n.output(0)] = values_[n.input(0)];
       loaded_[n.output(0)] = loaded_[n.input(0)];
     }
+  onnx_source_ = std::move(file);
 }
 
-std::vector<std::string> onnx_output_names(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  onnx::ModelProto model;
-  if (!in || !model.ParseFromIstream(&in) || !model.has_graph())
-    throw Error("'" + path + "' is not a readable ONNX model");
+std::vector<std::string> onnx_output_names(const model::OnnxFile& file) {
   std::vector<std::string> names;
-  for (const auto& o : model.graph().output()) names.push_back(o.name());
+  for (const auto& o : file.proto.graph().output()) names.push_back(o.name());
   return names;
 }
 
-std::shared_ptr<const OnnxStatics> read_onnx_statics(const std::string& path,
+std::shared_ptr<const OnnxStatics> read_onnx_statics(const model::OnnxFile& file,
                                                      const model::Graph& graph) {
   // The importer's front half with the graph's own dimension bindings, so that node names,
   // folded shape values and value shapes are the ones the graph was built from.
@@ -178,14 +289,21 @@ std::shared_ptr<const OnnxStatics> read_onnx_statics(const std::string& path,
     if (key.rfind("dim.", 0) == 0) load.dims[key.substr(4)] = std::stoll(value);
     if (key == "batch" && value != "1") load.batch = std::stoll(value);
   }
-  model::PreparedOnnx prepared = model::prepare_onnx(path, load);
+  model::PreparedOnnx prepared = model::prepare_onnx(file, load);
   const onnx::GraphProto& g = prepared.proto.graph();
   std::map<std::string, StaticValue> constants;
+  std::map<std::string, std::string> too_large;
   for (const onnx::TensorProto& t : g.initializer()) {
-    int64_t count = 1;
-    for (int64_t d : t.dims()) count *= d;
+    const int64_t count = element_count(t, file.path);
     if (t.data_type() == onnx::TensorProto::FLOAT && count > 4096) continue;  // weights
-    if (auto v = static_value(t)) constants[t.name()] = std::move(*v);
+    const int bytes_per = integer_bytes(t.data_type());
+    std::optional<DataRange> r =
+        bytes_per > 0 ? data_range(t, file, count * bytes_per) : std::nullopt;
+    if (r) {
+      if (auto v = file_constant(t, *r, count, too_large)) constants[t.name()] = std::move(*v);
+    } else if (auto v = static_value(t)) {
+      constants[t.name()] = std::move(*v);
+    }
   }
   std::map<std::string, std::vector<int64_t>> shapes = std::move(prepared.shapes);
   std::vector<std::pair<std::string, OnnxNodeInfo>> nodes;
@@ -209,7 +327,7 @@ std::shared_ptr<const OnnxStatics> read_onnx_statics(const std::string& path,
     nodes.emplace_back(std::move(name), std::move(info));
   }
   return std::make_shared<const OnnxStatics>(std::move(nodes), std::move(constants),
-                                             std::move(shapes));
+                                             std::move(shapes), std::move(too_large));
 }
 
 }  // namespace tessera::run

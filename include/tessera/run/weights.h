@@ -6,10 +6,15 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "tessera/model/graph.h"
+
+namespace tessera::model {
+struct OnnxFile;  // tessera/model/onnx_front.h
+}
 
 namespace tessera::run {
 
@@ -22,8 +27,11 @@ class WeightStore {
   void load_safetensors(const std::string& path);
   // Loads the FLOAT initializers of an ONNX model (inline, raw or external data). After this,
   // every weight of a graph must come from the file: a missing name, another shape or another
-  // dtype is an error naming the tensor.
+  // dtype is an error naming the tensor. The file is read once (model::read_onnx: structure,
+  // then each large payload straight into its weight); the engine reuses that read for the
+  // file's output names and static operands.
   void load_onnx(const std::string& path);
+  void load_onnx(std::shared_ptr<const model::OnnxFile> file);
   // By extension: .onnx -> load_onnx, anything else -> load_safetensors.
   void load_file(const std::string& path);
 
@@ -38,6 +46,7 @@ class WeightStore {
   size_t loaded_count() const { return loaded_.size(); }
   // The ONNX file load_onnx read (empty otherwise): the engine reads node operands from it.
   const std::string& onnx_file() const { return strict_file_; }
+  const std::shared_ptr<const model::OnnxFile>& onnx_source() const { return onnx_source_; }
   uint64_t seed() const { return seed_; }
 
  private:
@@ -46,6 +55,7 @@ class WeightStore {
   std::map<std::string, std::vector<int64_t>> loaded_;  // shapes of tensors from the file
   std::map<std::string, std::string> unusable_;         // ONNX initializers of other dtypes
   std::string strict_file_;                             // an ONNX file every weight must come from
+  std::shared_ptr<const model::OnnxFile> onnx_source_;  // that file as read (no weights)
 };
 
 // Deterministic random fill in [-scale, scale) from (seed, name).

@@ -159,8 +159,10 @@ class WireReader {
           if (!in_.ReadVarint32(&length)) fail("truncated initializer");
           if (static_cast<int64_t>(length) > in_.BytesUntilLimit())
             fail("truncated file (initializer data runs past the end)");
+          const bool first_payload = info.payload_bytes == 0;
           info.payload_bytes += length;
           info.raw = info.raw || field == kTensorRawData;
+          if (!first_payload) info.payload_offset = -1;  // split payloads are not read in place
           if (length <=
               (is_static_type(data_type) ? kKeptStaticInitializerBytes : kKeptInitializerBytes)) {
             std::string bytes;
@@ -169,6 +171,8 @@ class WireReader {
             out.WriteVarint32(length);
             out.WriteString(bytes);
           } else {
+            if (first_payload) info.payload_offset = in_.CurrentPosition();
+            info.values_as_bytes = field == kTensorRawData || field == 4 || field == 10;
             if (!in_.Skip(static_cast<int>(length))) fail("truncated initializer data");
             skipped_ = true;
           }

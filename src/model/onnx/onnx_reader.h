@@ -25,6 +25,12 @@ struct InitializerInfo {
   bool data_kept = false;     // payload still in the TensorProto
   bool external = false;
   bool raw = false;  // payload is raw_data (its size must match the shape)
+  // Where a skipped inline payload lies in the file (-1: kept, external or split over several
+  // fields), so the runtime reads weights and large masks straight from it without a second
+  // parse; `values_as_bytes`: raw_data, packed float_data or double_data, i.e. little-endian
+  // values as they lie (int32_data / int64_data are varints).
+  int64_t payload_offset = -1;
+  bool values_as_bytes = false;
 };
 
 struct ReadModel {
