@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "tessera/core/error.h"
+#include "tessera/map/mapping_polish.h"
 
 namespace tessera::map {
 namespace {
@@ -55,6 +56,9 @@ struct Weights {
 // A safety net only: the programs have tens of integer variables and solve in milliseconds;
 // a solve cut short by the limit would make the result depend on the machine's speed.
 constexpr double kSolveLimitS = 10;
+// The exact-cost polish of the best decoded solution (mapping_polish.h): a few sweeps of its
+// ~100-300 neighbours.
+constexpr int64_t kPolishEvaluations = 3000;
 constexpr Weights kPortfolio[] = {{1, 1, 0.1}, {1, 0.3, 0.05}, {1, 3, 0.3}, {0.3, 1, 0.1}};
 
 // The MIP of one weighting; `capacity_scale[l]` shrinks level l's capacity after a decoded
@@ -227,38 +231,6 @@ std::optional<Mapping> solve(const LoopProblem& p, const MapArch& arch, const Ma
   return out;
 }
 
-// Best loop order per level by exact evaluation (top level first, then inward), k! ≤ 5040 each.
-void choose_orders(const LoopProblem& p, const MapArch& arch, Objective objective, Mapping& m,
-                   NestResult& best, int64_t& evaluated) {
-  analyze_nest(p, arch, m, best);
-  ++evaluated;
-  NestResult r;
-  for (int l = arch.num_levels - 1; l >= 0; --l) {
-    uint8_t units[kMaxDims], loops[kMaxDims];
-    int nu = 0, k = 0;
-    for (int d = 0; d < p.num_dims; ++d)
-      (m.temporal[l][d] > 1 ? loops[k++] : units[nu++]) = static_cast<uint8_t>(d);
-    if (k < 2) continue;
-    uint64_t permutations = 1;
-    for (int i = 2; i <= k; ++i) permutations *= static_cast<uint64_t>(i);
-    Mapping trial = m;
-    for (int i = 0; i < nu; ++i) trial.order[l][i] = units[i];
-    for (uint64_t index = 0; index < permutations; ++index) {
-      uint8_t perm[kMaxDims];
-      std::copy(loops, loops + k, perm);
-      nth_permutation(index, perm, k);
-      for (int i = 0; i < k; ++i) trial.order[l][nu + i] = perm[i];
-      analyze_nest(p, arch, trial, r);
-      ++evaluated;
-      if (r.valid() &&
-          (!best.valid() || objective_value(r, objective) < objective_value(best, objective))) {
-        best = r;
-        m = trial;
-      }
-    }
-  }
-}
-
 }  // namespace
 
 MapperResult mip_mapping(const LoopProblem& p, const MapArch& arch, const MapConstraints& c,
@@ -317,7 +289,9 @@ MapperResult mip_mapping(const LoopProblem& p, const MapArch& arch, const MapCon
             }
             if (v != Validity::Valid) break;
             NestResult cost;
-            choose_orders(p, arch, options.objective, *m, cost, result.evaluated);
+            analyze_nest(p, arch, *m, cost);
+            result.evaluated +=
+                1 + choose_loop_orders(p, arch, options.objective, ~0u, kMaxDims, *m, cost);
             ++result.valid;
             if (!result.found || objective_value(cost, options.objective) <
                                      objective_value(result.best_cost, options.objective)) {
@@ -333,6 +307,10 @@ MapperResult mip_mapping(const LoopProblem& p, const MapArch& arch, const MapCon
         "mip mapper: no feasible tiling of {} on {} (the array axes and buffer shares admit no "
         "allocation of the prime factors)",
         p.spec, arch.name));
+  const PolishStats polish = polish_mapping(p, arch, c, options.objective, kPolishEvaluations,
+                                            result.best, result.best_cost);
+  result.evaluated += polish.evaluated;
+  result.valid += polish.valid;
   result.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
 }
