@@ -461,10 +461,17 @@ TEST(MapTimeloop, MapperOnAlexNetConv1) {
       // and whichever level the partial sums come back from, and it charges Timeloop's P, Q
       // loops at the weight-bypassing global buffer as DRAM refetches of weights, which never
       // happen (they are the innermost loops above the scratchpad's weight tile). The exact-cost
-      // polish (mapping_polish.h) moves P and Q above R, S into the scratchpad in one step (a
-      // single loop move cannot: with either still below R, S the partial sums keep spilling)
-      // and reaches 1.005x (614.226 uJ, 488 evaluations in all). Pinned.
-      EXPECT_NEAR(best.best_cost.energy_pj / their_cost.energy_pj, 1.005, 0.002);
+      // polish (mapping_polish.h) fixes that start in three moves: P, Q above R, S into the
+      // scratchpad together (a single loop move cannot help: with either still below R, S the
+      // partial sums keep spilling), K2 from DRAM to the global buffer, outputs bypassing it:
+      // 1.005x. Another member's start polishes further, below Timeloop's mapper's best (and
+      // genetic's): the global buffer also keeps all 34,848 weights beside a 27-row input
+      // window (P5 Q55 R11 S11 in the scratchpad, K6 in the buffer, P11 at DRAM), so DRAM sends
+      // each weight once instead of 5 times: 601.479 uJ, 0.984x, 2,059 evaluations in all.
+      // Pinned; a mapping Timeloop did not report, costed by the nest analysis that matches its
+      // counts on every reference mapping above.
+      EXPECT_NEAR(best.best_cost.energy_pj / their_cost.energy_pj, 0.984, 0.002);
+      EXPECT_LE(ours_tl_pj, c.timeloop_energy_pj);
       continue;
     }
     // Genetic (40,000 evaluations, ~0.05 s) matches Timeloop's best energy with another
