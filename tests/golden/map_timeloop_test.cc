@@ -381,10 +381,10 @@ TEST(MapTimeloop, MapperFindsAMappingAtLeastAsGood) {
   SearchOptions o;
   o.objective = Objective::Energy;
   // Exhaustive (every tiling, order and bypass: ~445,000 evaluations, ~1 s) , genetic (10,000)
-  // and MIP (~270 evaluations) all find Timeloop's optimum (tessera's exhaustive picks the same
-  // tiles and bypasses with r outside p, which costs the same). The MIP found it only after
-  // it learnt to retry with optimistic buffer shares: it counts a window as p x r inputs (48
-  // for P16 R3 instead of 18), which overflowed the 64 B register file's inputs share.
+  // and MIP (930 evaluations with its polish) all find Timeloop's optimum (tessera's exhaustive
+  // picks the same tiles and bypasses with r outside p, which costs the same). The MIP found it
+  // only after it learnt to retry with optimistic buffer shares: it counts a window as p x r inputs
+  // (48 for P16 R3 instead of 18), which overflowed the 64 B register file's inputs share.
   for (const char* mapper : {"exhaustive", "genetic", "mip"}) {
     MapperResult best = map_problem(p, a, constraints, mapper, o);
     ASSERT_TRUE(best.found) << mapper;
