@@ -50,8 +50,8 @@ TEST(MipMapper, WithinTwiceTheExhaustiveBestOnSmallProblems) {
         objective_value(mip.best_cost, o.objective) / objective_value(ex.best_cost, o.objective);
     EXPECT_GE(ratio, 1 - 1e-9) << k.problem << "\n" << format_loop_nest(p, a, mip.best);
     EXPECT_LE(ratio, 1.25) << k.problem << "\n"
-                          << format_loop_nest(p, a, mip.best) << "\n"
-                          << format_loop_nest(p, a, ex.best);
+                           << format_loop_nest(p, a, mip.best) << "\n"
+                           << format_loop_nest(p, a, ex.best);
     EXPECT_LT(mip.evaluated, ex.evaluated) << k.problem;
     std::cout << k.problem << ": mip/exhaustive " << ratio << " (" << mip.evaluated << " vs "
               << ex.evaluated << " evaluations)\n";
