@@ -38,16 +38,15 @@ PYEOF
 # Exercise 05: Timeloop's mapper (whole space, no constraints) reaches 1536 cycles and
 # 44450.06 pJ in its conventions (43554.12 pJ in tessera's). The spec puts the register file
 # below the array's fan-out, where the WS dataflow would keep only weights; the constraints give
-# it back every tensor and every loop, as Timeloop's unconstrained mapspace does. Exhaustive and
-# genetic match Timeloop's best; the MIP (whose bypass skeletons never bypass the level that
-# feeds the array) stays within 1.10x.
+# it back every tensor and every loop, as Timeloop's unconstrained mapspace does. All three match
+# Timeloop's best; the MIP's program alone stays at 1.09x (its bypass skeletons never bypass the
+# level that feeds the array), its polish flips that bypass (map/mapping_polish.h).
 cat > "$TMP/c.yaml" <<'YEOF'
 levels:
   registerfile: {keep: [weights, inputs, outputs], dims: [N, K, C, P, Q, R, S]}
 YEOF
 for mapper in exhaustive genetic mip; do
   limit=1.000001
-  [ "$mapper" = mip ] && limit=1.10
   "$BIN" map "$P" --hw "$HW" --constraints "$TMP/c.yaml" --mapper "$mapper" --objective energy \
     --format json |
     $PY -c 'import json,sys; b=json.load(sys.stdin)["best"]; assert b["cycles"] == 1536, b["cycles"]; assert b["energy_j"] <= 43554.12e-12 * float(sys.argv[1]), (sys.argv[1], b["energy_j"])' "$limit"

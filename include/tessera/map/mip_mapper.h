@@ -10,8 +10,13 @@
 // Objective (minimised, log domain): w_compute · log(temporal iterations) + w_dram · Σ_t log(DRAM
 // refetches of t) + w_chip · Σ_t log(on-chip refetches of t), a refetch being an irrelevant loop
 // above the level that keeps t. GLPK solves a small portfolio (weightings × buffer splits ×
-// bypass skeletons); each solution is decoded into a Mapping, its loop orders are chosen per
-// level by exact evaluation, and the mapping with the best exact nest-analysis objective wins.
+// bypass skeletons); each solution is decoded into a Mapping and its loop orders are chosen per
+// level by exact evaluation. The objective is order-free: it cannot see that a relevant loop
+// below a reduction loop makes partial sums spill to (and return from) an outer level, nor that
+// irrelevant loops innermost above a level leave its tile stationary (CoSA models order with
+// extra binary variables per level; not here). So every distinct solution, best first, is then
+// refined by the exact-cost polish (mapping_polish.h; 3000 evaluations shared), and the mapping
+// with the best exact nest-analysis objective wins.
 #pragma once
 
 #include "tessera/map/mapper.h"

@@ -20,8 +20,9 @@ struct Case {
 };
 
 // On spaces small enough to enumerate completely, the MIP (a proxy objective in log space, then
-// exact re-costing) lands within 2x of the exhaustive optimum (observed 1.0-1.55x) with
-// 96-280 evaluations instead of 3,500-39,000.
+// exact re-costing and the exact-cost polish) lands within 1.25x of the exhaustive optimum
+// (observed 1.0-1.20x; 1.0-1.55x before the polish) with 111-404 evaluations instead of
+// 3,500-39,000.
 TEST(MipMapper, WithinTwiceTheExhaustiveBestOnSmallProblems) {
   const Case cases[] = {
       {"matmul:m=8,k=4,n=6", 40, Objective::Edp},
@@ -48,9 +49,9 @@ TEST(MipMapper, WithinTwiceTheExhaustiveBestOnSmallProblems) {
     const double ratio =
         objective_value(mip.best_cost, o.objective) / objective_value(ex.best_cost, o.objective);
     EXPECT_GE(ratio, 1 - 1e-9) << k.problem << "\n" << format_loop_nest(p, a, mip.best);
-    EXPECT_LE(ratio, 2.0) << k.problem << "\n"
-                          << format_loop_nest(p, a, mip.best) << "\n"
-                          << format_loop_nest(p, a, ex.best);
+    EXPECT_LE(ratio, 1.25) << k.problem << "\n"
+                           << format_loop_nest(p, a, mip.best) << "\n"
+                           << format_loop_nest(p, a, ex.best);
     EXPECT_LT(mip.evaluated, ex.evaluated) << k.problem;
     std::cout << k.problem << ": mip/exhaustive " << ratio << " (" << mip.evaluated << " vs "
               << ex.evaluated << " evaluations)\n";
