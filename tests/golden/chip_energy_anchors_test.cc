@@ -186,9 +186,10 @@ TEST(ChipEnergyAnchors, LeakagePerGateAgainstNangate45nm) {
   const double per_ge_25c_1v1 = 0.5 * (14.353 / 0.532 + 25.066 / 1.064) * 0.798;  // nW
   const double per_ge_25c = per_ge_25c_1v1 * std::pow(0.9 / 1.1, 3);
   const double tessera_85c = technology_for(45).leakage_w_per_ge * 1e9;
-  std::printf("  leakage per GE: Nangate 25 C %.1f nW at 1.1 V, %.1f nW at 0.9 V; tessera 85 C "
-              "%.1f nW (%.2fx)\n",
-              per_ge_25c_1v1, per_ge_25c, tessera_85c, tessera_85c / per_ge_25c);
+  std::printf(
+      "  leakage per GE: Nangate 25 C %.1f nW at 1.1 V, %.1f nW at 0.9 V; tessera 85 C "
+      "%.1f nW (%.2fx)\n",
+      per_ge_25c_1v1, per_ge_25c, tessera_85c, tessera_85c / per_ge_25c);
   EXPECT_GT(tessera_85c / per_ge_25c, 1.0);
   EXPECT_LT(tessera_85c / per_ge_25c, 10.0);
 }
