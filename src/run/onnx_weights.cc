@@ -81,21 +81,8 @@ int64_t element_count(const onnx::TensorProto& t, const std::string& path) {
 
 // Bytes per element of the integer dtypes whose values the engine evaluates; 0 for others.
 int integer_bytes(int32_t type) {
-  using T = onnx::TensorProto;
-  switch (type) {
-    case T::BOOL:
-    case T::INT8:
-    case T::UINT8:
-      return 1;
-    case T::INT16:
-      return 2;
-    case T::INT32:
-      return 4;
-    case T::INT64:
-      return 8;
-    default:
-      return 0;
-  }
+  return model::onnx_is_static_integer(type) ? static_cast<int>(model::onnx_element_bytes(type))
+                                             : 0;
 }
 
 // An integer/bool initializer whose data lies outside the proto, read compactly: as doubles up

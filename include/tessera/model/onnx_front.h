@@ -39,6 +39,12 @@ struct PreparedOnnx {
   std::map<std::string, std::vector<int64_t>> shapes;  // values whose static shape is known
 };
 
+// Bytes per element of an ONNX TensorProto data type; 0 for strings and unknown types.
+int64_t onnx_element_bytes(int32_t type);
+// The integer and bool types whose initializers are masks and index tables the importer keeps
+// and the runtime evaluates (bool, int8, uint8, int16, int32, int64).
+bool onnx_is_static_integer(int32_t type);
+
 // Throws tessera::Error (one line) for missing, truncated, malformed or non-ONNX files.
 OnnxFile read_onnx(const std::string& path);
 // Throws tessera::Error (one line) for the same bad files import_onnx() rejects.

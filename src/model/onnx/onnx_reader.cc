@@ -16,34 +16,19 @@
 
 #include "tessera/core/checked_math.h"
 #include "tessera/core/error.h"
+#include "tessera/model/onnx_front.h"
 
-namespace tessera::model::onnx_import {
-namespace {
-
-namespace pb = google::protobuf;
-using WFL = pb::internal::WireFormatLite;
-
-// Field numbers from onnx.proto (ONNX IR).
-constexpr int kModelGraph = 7;
-constexpr int kGraphInitializer = 5;
-constexpr int kTensorRawData = 9;
-constexpr int kTensorDataType = 2;
+namespace tessera::model {
 
 // Integer and bool initializers are masks and index tables (GPT-2's [1, 1, 1024, 1024] causal
 // mask buffer, BERT's position ids) whose values the runtime needs: kept up to a larger size.
-bool is_static_type(uint64_t type) {
+bool onnx_is_static_integer(int32_t type) {
   return type == onnx::TensorProto::BOOL || type == onnx::TensorProto::INT64 ||
          type == onnx::TensorProto::INT32 || type == onnx::TensorProto::INT8 ||
          type == onnx::TensorProto::UINT8 || type == onnx::TensorProto::INT16;
 }
-// Typed payload fields of TensorProto: float, int32, string, int64, double, uint64.
-bool is_payload_field(int field) {
-  return field == 4 || field == 5 || field == 6 || field == 7 || field == 10 || field == 11 ||
-         field == kTensorRawData;
-}
-
 // Bytes per element of ONNX TensorProto data types; 0 for variable-size (string) or unknown.
-int64_t element_bytes(int32_t type) {
+int64_t onnx_element_bytes(int32_t type) {
   switch (type) {
     case onnx::TensorProto::UINT8:
     case onnx::TensorProto::INT8:
@@ -68,6 +53,26 @@ int64_t element_bytes(int32_t type) {
     default:
       return 0;
   }
+}
+
+}  // namespace tessera::model
+
+namespace tessera::model::onnx_import {
+namespace {
+
+namespace pb = google::protobuf;
+using WFL = pb::internal::WireFormatLite;
+
+// Field numbers from onnx.proto (ONNX IR).
+constexpr int kModelGraph = 7;
+constexpr int kGraphInitializer = 5;
+constexpr int kTensorRawData = 9;
+constexpr int kTensorDataType = 2;
+
+// Typed payload fields of TensorProto: float, int32, string, int64, double, uint64.
+bool is_payload_field(int field) {
+  return field == 4 || field == 5 || field == 6 || field == 7 || field == 10 || field == 11 ||
+         field == kTensorRawData;
 }
 
 class WireReader {
@@ -163,8 +168,9 @@ class WireReader {
           info.payload_bytes += length;
           info.raw = info.raw || field == kTensorRawData;
           if (!first_payload) info.payload_offset = -1;  // split payloads are not read in place
-          if (length <=
-              (is_static_type(data_type) ? kKeptStaticInitializerBytes : kKeptInitializerBytes)) {
+          if (length <= (onnx_is_static_integer(static_cast<int32_t>(data_type))
+                             ? kKeptStaticInitializerBytes
+                             : kKeptInitializerBytes)) {
             std::string bytes;
             if (!in_.ReadString(&bytes, static_cast<int>(length))) fail("truncated initializer");
             out.WriteTag(tag);
@@ -194,7 +200,8 @@ class WireReader {
       if (d < 0) fail(what + " has negative dimension " + std::to_string(d));
       elements = checked_mul(elements, d, "initializer size");
     }
-    int64_t expected = checked_mul(elements, element_bytes(t.data_type()), "initializer bytes");
+    int64_t expected =
+        checked_mul(elements, onnx_element_bytes(t.data_type()), "initializer bytes");
     if (t.data_location() == onnx::TensorProto::EXTERNAL) {
       info.external = true;
       check_external(t, expected, what);
